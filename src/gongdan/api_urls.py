@@ -1,0 +1,9 @@
+"""/api/v1/: aggregates the routers of the apps; each app owns its api/ package."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path('schema/', SpectacularAPIView.as_view(), name='api-schema'),
+    path('docs/', SpectacularSwaggerView.as_view(url_name='api-schema'), name='api-docs'),
+]

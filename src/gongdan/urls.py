@@ -1,0 +1,14 @@
+"""Top-level URLs: the agent UI, the customer portal, the REST API and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+urlpatterns = [
+    path('accounts/', include('gongdan.accounts.urls')),
+    path('api/v1/', include('gongdan.api_urls')),
+    path('admin/', admin.site.urls),
+    path('i18n/', include('django.conf.urls.i18n')),
+    path('jsi18n/', JavaScriptCatalog.as_view(), name='javascript-catalog'),
+    path('', include('gongdan.tickets.urls')),
+]

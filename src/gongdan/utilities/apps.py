@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class UtilitiesConfig(AppConfig):
+    name = 'gongdan.utilities'
+    label = 'utilities'
+    verbose_name = 'Utilities'
