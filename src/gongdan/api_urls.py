@@ -1,6 +1,6 @@
 """/api/v1/: aggregates the routers of the apps; each app owns its api/ package."""
 
-from django.urls import include, path
+from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [

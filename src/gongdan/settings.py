@@ -45,6 +45,7 @@ def env_int(name: str, default: int) -> int:
 DATA_DIR = Path(os.environ.get('GONGDAN_DATA_DIR', 'var')).resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
+
 # --- Secrets -----------------------------------------------------------------------------------
 def _secret_key() -> str:
     key = os.environ.get('GONGDAN_SECRET_KEY', '').strip()
@@ -138,6 +139,7 @@ TEMPLATES = [
     },
 ]
 
+
 # --- Database ----------------------------------------------------------------------------------
 def _database() -> dict:
     url = os.environ.get('DATABASE_URL', '').strip()
@@ -157,9 +159,13 @@ def _database() -> dict:
     import dj_database_url
 
     try:
-        config = dj_database_url.parse(url, conn_max_age=env_int('GONGDAN_DB_CONN_MAX_AGE', 60), conn_health_checks=True)
+        config = dj_database_url.parse(
+            url, conn_max_age=env_int('GONGDAN_DB_CONN_MAX_AGE', 60), conn_health_checks=True
+        )
     except Exception as exc:  # dj_database_url raises several kinds; all mean "the URL is malformed"
-        raise ImproperlyConfigured(f'DATABASE_URL could not be parsed ({exc}). Expected postgres://user:pass@host:port/db') from exc
+        raise ImproperlyConfigured(
+            f'DATABASE_URL could not be parsed ({exc}). Expected postgres://user:pass@host:port/db'
+        ) from exc
     if config.get('ENGINE') != 'django.db.backends.postgresql':
         raise ImproperlyConfigured(
             f'DATABASE_URL must point at PostgreSQL (postgres://...), got engine {config.get("ENGINE")!r}. '
@@ -291,7 +297,10 @@ REST_FRAMEWORK = {
     'DEFAULT_FILTER_BACKENDS': ['django_filters.rest_framework.DjangoFilterBackend'],
     'DEFAULT_SCHEMA_CLASS': 'drf_spectacular.openapi.AutoSchema',
     'EXCEPTION_HANDLER': 'gongdan.utilities.api.exception_handler',
-    'DEFAULT_RENDERER_CLASSES': ['rest_framework.renderers.JSONRenderer', 'rest_framework.renderers.BrowsableAPIRenderer'],
+    'DEFAULT_RENDERER_CLASSES': [
+        'rest_framework.renderers.JSONRenderer',
+        'rest_framework.renderers.BrowsableAPIRenderer',
+    ],
 }
 SPECTACULAR_SETTINGS = {
     'TITLE': 'Gongdan API',

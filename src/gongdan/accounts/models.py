@@ -26,10 +26,12 @@ class Role(models.Model):
     name = models.CharField(_('name'), max_length=100)
     name_en = models.CharField(_('English name'), max_length=100, blank=True)
     description = models.TextField(_('description'), blank=True)
-    ticket_scope = models.CharField(_('ticket visibility'), max_length=20, choices=TicketScope.choices,
-                                    default=TicketScope.TEAM)
-    is_staff_role = models.BooleanField(_('internal staff role'), default=True,
-                                        help_text=_('False for roles held by customer contacts.'))
+    ticket_scope = models.CharField(
+        _('ticket visibility'), max_length=20, choices=TicketScope.choices, default=TicketScope.TEAM
+    )
+    is_staff_role = models.BooleanField(
+        _('internal staff role'), default=True, help_text=_('False for roles held by customer contacts.')
+    )
 
     class Meta:
         ordering = ['key']
@@ -52,10 +54,17 @@ class OrgUnit(models.Model):
     code = models.SlugField(_('code'), max_length=50, unique=True)
     name = models.CharField(_('name'), max_length=100)
     kind = models.CharField(_('kind'), max_length=20, choices=Kind.choices, default=Kind.DEPARTMENT)
-    parent = models.ForeignKey('self', verbose_name=_('parent unit'), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name='children')
-    head = models.ForeignKey('accounts.User', verbose_name=_('head'), null=True, blank=True,
-                             on_delete=models.SET_NULL, related_name='headed_units')
+    parent = models.ForeignKey(
+        'self', verbose_name=_('parent unit'), null=True, blank=True, on_delete=models.PROTECT, related_name='children'
+    )
+    head = models.ForeignKey(
+        'accounts.User',
+        verbose_name=_('head'),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name='headed_units',
+    )
 
     class Meta:
         ordering = ['code']
@@ -83,13 +92,31 @@ class User(AbstractUser):
 
     display_name = models.CharField(_('display name'), max_length=100, blank=True)
     phone = models.CharField(_('phone'), max_length=40, blank=True)
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_('organisation unit'), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name='members')
-    manager = models.ForeignKey('self', verbose_name=_('superior (override)'), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name='reports',
-                                help_text=_('Leave empty to use the head of the organisation unit.'))
-    customer = models.ForeignKey('customers.Customer', verbose_name=_('customer organisation'), null=True,
-                                 blank=True, on_delete=models.PROTECT, related_name='users')
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_('organisation unit'),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name='members',
+    )
+    manager = models.ForeignKey(
+        'self',
+        verbose_name=_('superior (override)'),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name='reports',
+        help_text=_('Leave empty to use the head of the organisation unit.'),
+    )
+    customer = models.ForeignKey(
+        'customers.Customer',
+        verbose_name=_('customer organisation'),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name='users',
+    )
     roles = models.ManyToManyField(Role, verbose_name=_('roles'), blank=True, related_name='users')
 
     class Meta:
@@ -135,16 +162,24 @@ class Team(models.Model):
 
     key = models.SlugField(_('key'), max_length=50, unique=True)
     name = models.CharField(_('name'), max_length=100)
-    org_unit = models.ForeignKey(OrgUnit, verbose_name=_('organisation unit'), null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name='teams')
-    duty_lead = models.ForeignKey(User, verbose_name=_('duty lead'), null=True, blank=True,
-                                  on_delete=models.SET_NULL, related_name='led_teams')
+    org_unit = models.ForeignKey(
+        OrgUnit,
+        verbose_name=_('organisation unit'),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name='teams',
+    )
+    duty_lead = models.ForeignKey(
+        User, verbose_name=_('duty lead'), null=True, blank=True, on_delete=models.SET_NULL, related_name='led_teams'
+    )
     members = models.ManyToManyField(User, verbose_name=_('members'), blank=True, related_name='teams')
     email = models.EmailField(_('team e-mail'), blank=True)
     is_active = models.BooleanField(_('active'), default=True)
     # Round-robin assignment remembers whom it picked last so the next ticket goes to the next member.
-    last_assigned = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name='+',
-                                      editable=False)
+    last_assigned = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name='+', editable=False
+    )
 
     class Meta:
         ordering = ['key']

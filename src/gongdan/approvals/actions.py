@@ -29,8 +29,7 @@ def resolve_approvers(ticket: Ticket, approver: ApproverDef, *, actor: User | No
     from gongdan.accounts.models import User
 
     if approver.role:
-        return list(User.objects.filter(roles__key=approver.role, is_active=True, customer__isnull=True)
-                    .order_by('pk'))
+        return list(User.objects.filter(roles__key=approver.role, is_active=True, customer__isnull=True).order_by('pk'))
     person = {
         'requester_superior': lambda: ticket.requester.superior() if ticket.requester_id else None,
         'assignee_superior': lambda: ticket.assignee.superior() if ticket.assignee_id else None,
@@ -48,19 +47,30 @@ def do_open_approval(ticket: Ticket, step_key: str, *, actor: User | None) -> Ap
         found = resolve_approvers(ticket, declared, actor=actor)
         if not found:
             who = declared.role or declared.relation
-            raise NotAllowed(_('No approver found for "{step}" ({who}); set up the organisation tree or the role.')
-                             .format(step=step.title, who=who), code='no_approver')
+            raise NotAllowed(
+                _('No approver found for "{step}" ({who}); set up the organisation tree or the role.').format(
+                    step=step.title, who=who
+                ),
+                code='no_approver',
+            )
         assignments += [(order if step.mode == 'chain' else 0, user) for user in found]
     now = timezone.now()
-    request = ApprovalRequest.objects.create(ticket=ticket, step=step_key, mode=step.mode, state=ticket.state,
-                                             requested_by=actor, created_at=now)
+    request = ApprovalRequest.objects.create(
+        ticket=ticket, step=step_key, mode=step.mode, state=ticket.state, requested_by=actor, created_at=now
+    )
     seen: set[int] = set()
     for order, user in assignments:
         if user.pk not in seen:
             ApprovalTask.objects.create(request=request, approver=user, order=order)
             seen.add(user.pk)
-    events.record_event(ticket, actor=actor, kind=EventKind.APPROVAL_REQUESTED, at=now, note=step.title,
-                        changes={'approvers': [None, ', '.join(str(u) for _o, u in assignments)]})
+    events.record_event(
+        ticket,
+        actor=actor,
+        kind=EventKind.APPROVAL_REQUESTED,
+        at=now,
+        note=step.title,
+        changes={'approvers': [None, ', '.join(str(u) for _o, u in assignments)]},
+    )
     return request
 
 
@@ -103,8 +113,14 @@ def do_decide_approval(request: ApprovalRequest, *, actor: User, approve: bool, 
     task.decision = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
     task.comment, task.decided_at = comment, now
     task.save(update_fields=['decision', 'comment', 'decided_at'])
-    events.record_event(ticket, actor=actor, kind=EventKind.APPROVAL_DECIDED, at=now, note=comment,
-                        changes={step.title: [None, task.decision]})
+    events.record_event(
+        ticket,
+        actor=actor,
+        kind=EventKind.APPROVAL_DECIDED,
+        at=now,
+        note=comment,
+        changes={step.title: [None, task.decision]},
+    )
     outcome = _outcome(request)
     if outcome is None:
         return request
@@ -120,4 +136,5 @@ def do_decide_approval(request: ApprovalRequest, *, actor: User, approve: bool, 
 def cancel_open_approvals(ticket: Ticket) -> None:
     """Cancel pending approvals of ``ticket`` (its state moved on by other means)."""
     ApprovalRequest.objects.filter(ticket=ticket, status=ApprovalStatus.PENDING).update(
-        status=ApprovalStatus.CANCELLED, decided_at=timezone.now())
+        status=ApprovalStatus.CANCELLED, decided_at=timezone.now()
+    )

@@ -20,15 +20,23 @@ class ApprovalStatus(models.TextChoices):
 class ApprovalRequest(models.Model):
     """One run of an approval step of a ticket's process."""
 
-    ticket = models.ForeignKey('tickets.Ticket', verbose_name=_('ticket'), on_delete=models.CASCADE,
-                               related_name='approvals')
+    ticket = models.ForeignKey(
+        'tickets.Ticket', verbose_name=_('ticket'), on_delete=models.CASCADE, related_name='approvals'
+    )
     step = models.SlugField(_('approval step'), max_length=50)
     mode = models.CharField(_('mode'), max_length=10)
     state = models.SlugField(_('state that opened it'), max_length=50)
-    status = models.CharField(_('status'), max_length=10, choices=ApprovalStatus.choices,
-                              default=ApprovalStatus.PENDING)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_('requested by'), null=True,
-                                     blank=True, on_delete=models.PROTECT, related_name='+')
+    status = models.CharField(
+        _('status'), max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_('requested by'),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name='+',
+    )
     created_at = models.DateTimeField(_('requested'))
     decided_at = models.DateTimeField(_('decided'), null=True, blank=True)
 
@@ -45,13 +53,16 @@ class ApprovalRequest(models.Model):
 class ApprovalTask(models.Model):
     """One approver's part of a request; in a chain, ``order`` says when it is their turn."""
 
-    request = models.ForeignKey(ApprovalRequest, verbose_name=_('approval request'), on_delete=models.CASCADE,
-                                related_name='tasks')
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_('approver'), on_delete=models.PROTECT,
-                                 related_name='approval_tasks')
+    request = models.ForeignKey(
+        ApprovalRequest, verbose_name=_('approval request'), on_delete=models.CASCADE, related_name='tasks'
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_('approver'), on_delete=models.PROTECT, related_name='approval_tasks'
+    )
     order = models.PositiveSmallIntegerField(_('order'), default=0)
-    decision = models.CharField(_('decision'), max_length=10, choices=ApprovalStatus.choices,
-                                default=ApprovalStatus.PENDING)
+    decision = models.CharField(
+        _('decision'), max_length=10, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
     comment = models.TextField(_('comment'), blank=True)
     decided_at = models.DateTimeField(_('decided'), null=True, blank=True)
 

@@ -26,10 +26,22 @@ class Customer(models.Model):
     code = models.SlugField(_('code'), max_length=50, unique=True)
     name = models.CharField(_('name'), max_length=200)
     short_name = models.CharField(_('short name'), max_length=50, blank=True)
-    level = models.ForeignKey(CustomerLevel, verbose_name=_('level'), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name='customers')
-    account_manager = models.ForeignKey('accounts.User', verbose_name=_('account manager'), null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name='managed_customers')
+    level = models.ForeignKey(
+        CustomerLevel,
+        verbose_name=_('level'),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name='customers',
+    )
+    account_manager = models.ForeignKey(
+        'accounts.User',
+        verbose_name=_('account manager'),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name='managed_customers',
+    )
     phone = models.CharField(_('phone'), max_length=40, blank=True)
     address = models.CharField(_('address'), max_length=300, blank=True)
     notes = models.TextField(_('notes'), blank=True)
@@ -48,14 +60,21 @@ class Customer(models.Model):
 class Contact(models.Model):
     """A named person at a customer; may be linked to a user account for the portal."""
 
-    customer = models.ForeignKey(Customer, verbose_name=_('customer'), on_delete=models.CASCADE,
-                                 related_name='contacts')
+    customer = models.ForeignKey(
+        Customer, verbose_name=_('customer'), on_delete=models.CASCADE, related_name='contacts'
+    )
     name = models.CharField(_('name'), max_length=100)
     title = models.CharField(_('job title'), max_length=100, blank=True)
     phone = models.CharField(_('phone'), max_length=40, blank=True)
     email = models.EmailField(_('e-mail'), blank=True)
-    user = models.OneToOneField('accounts.User', verbose_name=_('portal account'), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name='contact')
+    user = models.OneToOneField(
+        'accounts.User',
+        verbose_name=_('portal account'),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name='contact',
+    )
     is_primary = models.BooleanField(_('primary contact'), default=False)
 
     class Meta:

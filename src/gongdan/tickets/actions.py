@@ -36,8 +36,16 @@ if TYPE_CHECKING:
     from gongdan.customers.models import Contact, Customer
 
 # Roles that may dispatch (hand a ticket to a team or person) and edit the core fields of any ticket they see.
-DISPATCH_ROLES = ('agent', 'acceptance_engineer', 'duty_lead', 'technical_supervisor', 'director',
-                  'general_manager', 'vp', 'administrator')
+DISPATCH_ROLES = (
+    'agent',
+    'acceptance_engineer',
+    'duty_lead',
+    'technical_supervisor',
+    'director',
+    'general_manager',
+    'vp',
+    'administrator',
+)
 
 
 def can_dispatch(user: User, ticket: Ticket | None = None) -> bool:
@@ -63,11 +71,23 @@ def _label(obj) -> str | None:
 
 
 @transaction.atomic
-def do_create_ticket(process_key: str, *, actor: User, title: str, description: str = '',
-                     priority: str | None = None, urgency: str = '', impact: str = '', category: str = '',
-                     customer: Customer | None = None, contact: Contact | None = None,
-                     requester: User | None = None, channel: str = Channel.PHONE,
-                     values: dict[str, Any] | None = None, at=None) -> Ticket:
+def do_create_ticket(
+    process_key: str,
+    *,
+    actor: User,
+    title: str,
+    description: str = '',
+    priority: str | None = None,
+    urgency: str = '',
+    impact: str = '',
+    category: str = '',
+    customer: Customer | None = None,
+    contact: Contact | None = None,
+    requester: User | None = None,
+    channel: str = Channel.PHONE,
+    values: dict[str, Any] | None = None,
+    at=None,
+) -> Ticket:
     """File a ticket of ``process_key`` in the process's initial state (the phone-intake form, the portal, the API).
 
     Validates everything before taking a number. A customer contact always files for their own customer,
@@ -76,8 +96,9 @@ def do_create_ticket(process_key: str, *, actor: User, title: str, description: 
     """
     process = Process.objects.select_related('current_version').filter(key=process_key).first()
     if process is None or process.current_version is None:
-        raise InvalidInput(_('Unknown process.'), fields={'process': [_('No process with key {key}.').format(
-            key=process_key)]})
+        raise InvalidInput(
+            _('Unknown process.'), fields={'process': [_('No process with key {key}.').format(key=process_key)]}
+        )
     if not may_create(process, actor):
         raise NotAllowed(_('You may not file tickets of this type.'))
     version = process.current_version
@@ -105,9 +126,13 @@ def do_create_ticket(process_key: str, *, actor: User, title: str, description: 
     if category and spec.categories and spec.category(category) is None:
         errors['category'] = [_('Unknown category for this process.')]
     try:
-        cleaned, _core = clean_step_values(spec, spec.create.fields, set(spec.create.required), values or {},
-                                           current_core={'category': category, 'urgency': urgency, 'impact': impact,
-                                                         'priority': priority or ''})
+        cleaned, _core = clean_step_values(
+            spec,
+            spec.create.fields,
+            set(spec.create.required),
+            values or {},
+            current_core={'category': category, 'urgency': urgency, 'impact': impact, 'priority': priority or ''},
+        )
     except InvalidInput as exc:
         errors.update(exc.fields)
         cleaned = {}
@@ -119,10 +144,24 @@ def do_create_ticket(process_key: str, *, actor: User, title: str, description: 
     now = at or timezone.now()
     initial = spec.states[spec.initial]
     ticket = Ticket(
-        process=process, process_version=version, state=spec.initial, state_kind=initial.kind,
-        title=title, description=description or '', priority=priority or Priority.P3, urgency=urgency,
-        impact=impact, category=category, channel=channel, customer=customer, contact=contact,
-        requester=requester or actor, data=cleaned, created_by=actor, created_at=now, updated_at=now,
+        process=process,
+        process_version=version,
+        state=spec.initial,
+        state_kind=initial.kind,
+        title=title,
+        description=description or '',
+        priority=priority or Priority.P3,
+        urgency=urgency,
+        impact=impact,
+        category=category,
+        channel=channel,
+        customer=customer,
+        contact=contact,
+        requester=requester or actor,
+        data=cleaned,
+        created_by=actor,
+        created_at=now,
+        updated_at=now,
     )
     if spec.create.assign:
         assignment = engine.resolve_assignment(ticket, spec.create.assign, spec, actor=actor, values=cleaned)
@@ -132,12 +171,22 @@ def do_create_ticket(process_key: str, *, actor: User, title: str, description: 
     ticket.number = next_ticket_number(spec.prefix, now)
     ticket.save()
     snapshot = {
-        'title': [None, ticket.title], 'priority': [None, ticket.priority], 'state': [None, ticket.state],
-        'customer': [None, _label(customer)], 'team': [None, _label(ticket.team)],
-        'assignee': [None, _label(ticket.assignee)], **{k: [None, v] for k, v in cleaned.items()},
+        'title': [None, ticket.title],
+        'priority': [None, ticket.priority],
+        'state': [None, ticket.state],
+        'customer': [None, _label(customer)],
+        'team': [None, _label(ticket.team)],
+        'assignee': [None, _label(ticket.assignee)],
+        **{k: [None, v] for k, v in cleaned.items()},
     }
-    events.record_event(ticket, actor=actor, kind=EventKind.CREATED, to_state=ticket.state,
-                        changes={k: v for k, v in snapshot.items() if v[1] not in (None, '')}, at=now)
+    events.record_event(
+        ticket,
+        actor=actor,
+        kind=EventKind.CREATED,
+        to_state=ticket.state,
+        changes={k: v for k, v in snapshot.items() if v[1] not in (None, '')},
+        at=now,
+    )
     ctx = registry.TransitionContext(ticket=ticket, actor=actor, process=spec, transition=None, values=cleaned)
     for name in spec.create.effects:
         registry.get_effect(name)(ctx)
@@ -174,14 +223,14 @@ def do_add_comment(ticket: Ticket, *, actor: User, body: str, is_internal: bool 
     now = timezone.now()
     comment = Comment.objects.create(ticket=ticket, author=actor, body=body, is_internal=is_internal, created_at=now)
     touch(ticket, now)
-    events.record_event(ticket, actor=actor, kind=EventKind.COMMENTED, comment=comment, is_internal=is_internal,
-                        at=now)
+    events.record_event(ticket, actor=actor, kind=EventKind.COMMENTED, comment=comment, is_internal=is_internal, at=now)
     return comment
 
 
 @transaction.atomic
-def do_assign_ticket(ticket: Ticket, *, actor: User, team: Team | None, assignee: User | None,
-                     note: str = '') -> Ticket:
+def do_assign_ticket(
+    ticket: Ticket, *, actor: User, team: Team | None, assignee: User | None, note: str = ''
+) -> Ticket:
     """Hand the ticket to a resolver team and/or person (dispatch, SD-03). The assignee must be in the team."""
     ticket = lock_ticket(ticket)
     if not can_dispatch(actor, ticket):
@@ -228,8 +277,12 @@ def do_update_ticket(ticket: Ticket, *, actor: User, changes: dict[str, Any]) ->
     for name in ('urgency', 'impact'):
         if name in changes and changes[name] and changes[name] not in Level.values:
             errors[name] = [_('Choose high, medium or low.')]
-    if 'category' in changes and changes['category'] and ticket.spec.categories \
-            and ticket.spec.category(changes['category']) is None:
+    if (
+        'category' in changes
+        and changes['category']
+        and ticket.spec.categories
+        and ticket.spec.category(changes['category']) is None
+    ):
         errors['category'] = [_('Unknown category for this process.')]
     if errors:
         raise InvalidInput(_('Some fields are missing or invalid.'), fields=errors)
@@ -260,8 +313,13 @@ def do_set_watching(ticket: Ticket, *, actor: User, user: User, watching: bool) 
     (ticket.watchers.add if watching else ticket.watchers.remove)(user)
     now = timezone.now()
     touch(ticket, now)
-    events.record_event(ticket, actor=actor, kind=EventKind.WATCHER_ADDED if watching else EventKind.WATCHER_REMOVED,
-                        changes={'watcher': [None, str(user)] if watching else [str(user), None]}, at=now)
+    events.record_event(
+        ticket,
+        actor=actor,
+        kind=EventKind.WATCHER_ADDED if watching else EventKind.WATCHER_REMOVED,
+        changes={'watcher': [None, str(user)] if watching else [str(user), None]},
+        at=now,
+    )
 
 
 # --- attachments -----------------------------------------------------------------------------------
@@ -286,13 +344,21 @@ def sniff_content_type(filename: str) -> str:
 
 
 @transaction.atomic
-def do_add_attachment(ticket: Ticket, *, actor: User, upload: File, is_internal: bool = False,
-                      comment: Comment | None = None, field: str = '') -> Attachment:
+def do_add_attachment(
+    ticket: Ticket,
+    *,
+    actor: User,
+    upload: File,
+    is_internal: bool = False,
+    comment: Comment | None = None,
+    field: str = '',
+) -> Attachment:
     """Store an uploaded file with the ticket (outside the web root) and record it in the timeline."""
     limit = settings.GONGDAN_ATTACHMENT_MAX_BYTES
     if upload.size is None or upload.size > limit:
-        raise InvalidInput(_('The file is too large.'), fields={'file': [
-            _('At most {mb} MB.').format(mb=limit // (1024 * 1024))]})
+        raise InvalidInput(
+            _('The file is too large.'), fields={'file': [_('At most {mb} MB.').format(mb=limit // (1024 * 1024))]}
+        )
     if upload.size == 0:
         raise InvalidInput(_('The file is empty.'), fields={'file': [_('The file is empty.')]})
     if is_internal and actor.customer_id is not None:
@@ -304,18 +370,33 @@ def do_add_attachment(ticket: Ticket, *, actor: User, upload: File, is_internal:
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    attachment = Attachment(ticket=ticket, comment=comment, field=field, token=secrets.token_hex(16),
-                            filename=filename, content_type=sniff_content_type(filename), size=upload.size,
-                            sha256=digest.hexdigest(), is_internal=is_internal, uploaded_by=actor, created_at=now)
+    attachment = Attachment(
+        ticket=ticket,
+        comment=comment,
+        field=field,
+        token=secrets.token_hex(16),
+        filename=filename,
+        content_type=sniff_content_type(filename),
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        is_internal=is_internal,
+        uploaded_by=actor,
+        created_at=now,
+    )
     attachment.file.save(attachment.token, upload, save=False)
     try:
         attachment.save()
         touch(ticket, now)
-        events.record_event(ticket, actor=actor, kind=EventKind.ATTACHMENT_ADDED, is_internal=is_internal,
-                            changes={'attachment': [None, filename]}, at=now)
+        events.record_event(
+            ticket,
+            actor=actor,
+            kind=EventKind.ATTACHMENT_ADDED,
+            is_internal=is_internal,
+            changes={'attachment': [None, filename]},
+            at=now,
+        )
     except Exception:
         # The row was not written: do not leave the stored file behind without it.
         attachment.file.storage.delete(attachment.file.name)
         raise
     return attachment
-

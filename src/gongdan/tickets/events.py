@@ -30,9 +30,20 @@ def on_ticket_event(listener: EventListener) -> EventListener:
     return listener
 
 
-def record_event(ticket: Ticket, *, actor: User | None, kind: EventKind, changes: dict[str, Any] | None = None,
-                 transition: str = '', from_state: str = '', to_state: str = '', comment: Comment | None = None,
-                 note: str = '', is_internal: bool = False, at=None) -> TicketEvent:
+def record_event(
+    ticket: Ticket,
+    *,
+    actor: User | None,
+    kind: EventKind,
+    changes: dict[str, Any] | None = None,
+    transition: str = '',
+    from_state: str = '',
+    to_state: str = '',
+    comment: Comment | None = None,
+    note: str = '',
+    is_internal: bool = False,
+    at=None,
+) -> TicketEvent:
     """Append one row to the ticket's timeline and tell the listeners. Call only inside an action's transaction."""
     event = TicketEvent.objects.create(
         ticket=ticket,

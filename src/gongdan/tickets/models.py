@@ -20,10 +20,17 @@ class Category(models.Model):
 
     key = models.SlugField(_('key'), max_length=50, unique=True)
     name = models.CharField(_('name'), max_length=100)
-    parent = models.ForeignKey('self', verbose_name=_('parent'), null=True, blank=True, on_delete=models.PROTECT,
-                               related_name='children')
-    default_team = models.ForeignKey('accounts.Team', verbose_name=_('default team'), null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name='+')
+    parent = models.ForeignKey(
+        'self', verbose_name=_('parent'), null=True, blank=True, on_delete=models.PROTECT, related_name='children'
+    )
+    default_team = models.ForeignKey(
+        'accounts.Team',
+        verbose_name=_('default team'),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name='+',
+    )
 
     class Meta:
         ordering = ['key']
@@ -38,13 +45,19 @@ class Ticket(models.Model):
     """A work order (工单) following one version of one process."""
 
     number = models.CharField(_('number'), max_length=32, unique=True)
-    process = models.ForeignKey('workflow.Process', verbose_name=_('process'), on_delete=models.PROTECT,
-                                related_name='tickets')
-    process_version = models.ForeignKey('workflow.ProcessVersion', verbose_name=_('process version'),
-                                        on_delete=models.PROTECT, related_name='tickets')
+    process = models.ForeignKey(
+        'workflow.Process', verbose_name=_('process'), on_delete=models.PROTECT, related_name='tickets'
+    )
+    process_version = models.ForeignKey(
+        'workflow.ProcessVersion', verbose_name=_('process version'), on_delete=models.PROTECT, related_name='tickets'
+    )
     state = models.SlugField(_('state'), max_length=50)
-    state_kind = models.CharField(_('state kind'), max_length=10, db_index=False,
-                                  help_text=_('new / open / pending / resolved / closed, from the process'))
+    state_kind = models.CharField(
+        _('state kind'),
+        max_length=10,
+        db_index=False,
+        help_text=_('new / open / pending / resolved / closed, from the process'),
+    )
     title = models.CharField(_('title'), max_length=200)
     description = models.TextField(_('description'), blank=True)
     priority = models.CharField(_('priority'), max_length=2, choices=Priority.choices, default=Priority.P3)
@@ -52,23 +65,56 @@ class Ticket(models.Model):
     impact = models.CharField(_('impact'), max_length=10, choices=Level.choices, blank=True)
     category = models.SlugField(_('category'), max_length=50, blank=True)
     channel = models.CharField(_('channel'), max_length=10, choices=Channel.choices, default=Channel.PHONE)
-    customer = models.ForeignKey('customers.Customer', verbose_name=_('customer'), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name='tickets')
-    contact = models.ForeignKey('customers.Contact', verbose_name=_('contact'), null=True, blank=True,
-                                on_delete=models.SET_NULL, related_name='tickets')
-    requester = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_('requester'), null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name='requested_tickets')
-    team = models.ForeignKey('accounts.Team', verbose_name=_('team'), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name='tickets')
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_('assignee'), null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name='assigned_tickets')
-    support_level = models.CharField(_('support level'), max_length=2, choices=SupportLevel.choices,
-                                     default=SupportLevel.L1)
-    watchers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name=_('watchers'), blank=True,
-                                      related_name='watched_tickets')
+    customer = models.ForeignKey(
+        'customers.Customer',
+        verbose_name=_('customer'),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name='tickets',
+    )
+    contact = models.ForeignKey(
+        'customers.Contact',
+        verbose_name=_('contact'),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name='tickets',
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_('requester'),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name='requested_tickets',
+    )
+    team = models.ForeignKey(
+        'accounts.Team', verbose_name=_('team'), null=True, blank=True, on_delete=models.PROTECT, related_name='tickets'
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_('assignee'),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name='assigned_tickets',
+    )
+    support_level = models.CharField(
+        _('support level'), max_length=2, choices=SupportLevel.choices, default=SupportLevel.L1
+    )
+    watchers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_('watchers'), blank=True, related_name='watched_tickets'
+    )
     data = models.JSONField(_('field values'), default=dict, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_('created by'), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name='+')
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_('created by'),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name='+',
+    )
     created_at = models.DateTimeField(_('created'), db_index=True)
     updated_at = models.DateTimeField(_('updated'), db_index=True)
     resolved_at = models.DateTimeField(_('resolved'), null=True, blank=True)
@@ -122,16 +168,23 @@ class TicketEvent(models.Model):
 
     ticket = models.ForeignKey(Ticket, verbose_name=_('ticket'), on_delete=models.CASCADE, related_name='events')
     created_at = models.DateTimeField(_('time'), db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_('actor'), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name='+')
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_('actor'),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name='+',
+    )
     kind = models.CharField(_('kind'), max_length=30, choices=EventKind.choices)
     transition = models.SlugField(_('transition'), max_length=50, blank=True)
     from_state = models.SlugField(_('from state'), max_length=50, blank=True)
     to_state = models.SlugField(_('to state'), max_length=50, blank=True)
     # {"field": [before, after], ...} for every value the event changed
     changes = models.JSONField(_('changes'), default=dict, blank=True)
-    comment = models.ForeignKey('Comment', verbose_name=_('comment'), null=True, blank=True,
-                                on_delete=models.PROTECT, related_name='+')
+    comment = models.ForeignKey(
+        'Comment', verbose_name=_('comment'), null=True, blank=True, on_delete=models.PROTECT, related_name='+'
+    )
     note = models.TextField(_('note'), blank=True)
     # Internal events (internal notes, internal-only fields) are never shown to customer contacts.
     is_internal = models.BooleanField(_('internal'), default=False)
@@ -160,8 +213,14 @@ class Comment(models.Model):
     """A reply to the customer, or an internal note (``is_internal``) that customers never see."""
 
     ticket = models.ForeignKey(Ticket, verbose_name=_('ticket'), on_delete=models.CASCADE, related_name='comments')
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_('author'), null=True, blank=True,
-                               on_delete=models.PROTECT, related_name='+')
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_('author'),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name='+',
+    )
     body = models.TextField(_('text'))
     is_internal = models.BooleanField(_('internal note'), default=False)
     created_at = models.DateTimeField(_('time'))
@@ -189,9 +248,12 @@ class Attachment(models.Model):
     """A file attached to a ticket, stored outside the web root and served only after an access check."""
 
     ticket = models.ForeignKey(Ticket, verbose_name=_('ticket'), on_delete=models.CASCADE, related_name='attachments')
-    comment = models.ForeignKey(Comment, verbose_name=_('comment'), null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name='attachments')
-    field = models.SlugField(_('field'), max_length=50, blank=True, help_text=_('The attachment field it fills, if any'))
+    comment = models.ForeignKey(
+        Comment, verbose_name=_('comment'), null=True, blank=True, on_delete=models.SET_NULL, related_name='attachments'
+    )
+    field = models.SlugField(
+        _('field'), max_length=50, blank=True, help_text=_('The attachment field it fills, if any')
+    )
     token = models.CharField(_('storage name'), max_length=64, unique=True, editable=False)
     file = models.FileField(_('file'), storage=_attachment_storage, upload_to=attachment_path, max_length=200)
     filename = models.CharField(_('file name'), max_length=200)
@@ -199,8 +261,14 @@ class Attachment(models.Model):
     size = models.PositiveBigIntegerField(_('size'))
     sha256 = models.CharField(_('SHA-256'), max_length=64)
     is_internal = models.BooleanField(_('internal'), default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_('uploaded by'), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name='+')
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_('uploaded by'),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name='+',
+    )
     created_at = models.DateTimeField(_('uploaded'))
 
     class Meta:
@@ -222,12 +290,16 @@ class TicketSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=['prefix', 'day'], name='ticket_sequence_unique')]
 
+    def __str__(self):
+        return f'{self.prefix}-{self.day:%Y%m%d}: {self.last}'
+
 
 class SavedView(models.Model):
     """A named queue filter a user saved (optionally shared with everyone)."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_('owner'), on_delete=models.CASCADE,
-                              related_name='saved_views')
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_('owner'), on_delete=models.CASCADE, related_name='saved_views'
+    )
     name = models.CharField(_('name'), max_length=100)
     query = models.CharField(_('query string'), max_length=2000)
     is_shared = models.BooleanField(_('shared'), default=False)

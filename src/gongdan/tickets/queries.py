@@ -47,8 +47,14 @@ def _personal(user: User) -> Q:
 
     watched = Ticket.watchers.through.objects.filter(user_id=user.pk).values('ticket_id')
     approving = ApprovalTask.objects.filter(approver_id=user.pk).values('request__ticket_id')
-    return (Q(assignee_id=user.pk) | Q(requester_id=user.pk) | Q(created_by_id=user.pk) | Q(pk__in=watched)
-            | Q(pk__in=approving) | Q(customer__account_manager_id=user.pk))
+    return (
+        Q(assignee_id=user.pk)
+        | Q(requester_id=user.pk)
+        | Q(created_by_id=user.pk)
+        | Q(pk__in=watched)
+        | Q(pk__in=approving)
+        | Q(customer__account_manager_id=user.pk)
+    )
 
 
 def visible_tickets(user: User) -> QuerySet[Ticket]:

@@ -63,8 +63,11 @@ def exception_handler(exc, context):
     if response is None:
         return None
     if isinstance(exc, exceptions.ValidationError):
-        fields = _flatten(exc.detail) if isinstance(exc.detail, dict) else {'non_field_errors': [
-            str(d) for d in (exc.detail if isinstance(exc.detail, list) else [exc.detail])]}
+        fields = (
+            _flatten(exc.detail)
+            if isinstance(exc.detail, dict)
+            else {'non_field_errors': [str(d) for d in (exc.detail if isinstance(exc.detail, list) else [exc.detail])]}
+        )
         detail = _('Some fields are missing or invalid.')
         return error_response('invalid', detail, status.HTTP_400_BAD_REQUEST, fields)
     detail = exc.detail if isinstance(getattr(exc, 'detail', None), str) else str(getattr(exc, 'detail', exc))

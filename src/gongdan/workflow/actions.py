@@ -27,14 +27,26 @@ def _label(obj) -> str | None:
 
 
 def core_values(ticket: Ticket) -> dict[str, str]:
-    return {'category': ticket.category, 'urgency': ticket.urgency, 'impact': ticket.impact,
-            'priority': ticket.priority}
+    return {
+        'category': ticket.category,
+        'urgency': ticket.urgency,
+        'impact': ticket.impact,
+        'priority': ticket.priority,
+    }
 
 
 @transaction.atomic
-def do_transition(ticket: Ticket, transition_key: str, *, actor: User | None, values: dict[str, Any] | None = None,
-                  comment: str = '', comment_internal: bool = True, expected_revision: int | None = None,
-                  system: bool = False) -> Ticket:
+def do_transition(
+    ticket: Ticket,
+    transition_key: str,
+    *,
+    actor: User | None,
+    values: dict[str, Any] | None = None,
+    comment: str = '',
+    comment_internal: bool = True,
+    expected_revision: int | None = None,
+    system: bool = False,
+) -> Ticket:
     """Move ``ticket`` along its process by ``transition_key``; enforce roles, required fields and guards.
 
     Locks the ticket. Raises Conflict (409) when the ticket changed since ``expected_revision`` or the
@@ -49,13 +61,19 @@ def do_transition(ticket: Ticket, transition_key: str, *, actor: User | None, va
     try:
         transition = spec.transition(transition_key)
     except KeyError:
-        raise InvalidInput(_('Unknown action {key}.').format(key=transition_key),
-                           fields={'action': [_('No such action in this process.')]}) from None
+        raise InvalidInput(
+            _('Unknown action {key}.').format(key=transition_key),
+            fields={'action': [_('No such action in this process.')]},
+        ) from None
     if expected_revision is not None and expected_revision != ticket.revision:
         raise Conflict(_('The ticket was changed by someone else; reload it and try again.'), code='stale')
     if ticket.state not in transition.from_:
-        raise Conflict(_('The ticket is now "{state}"; "{action}" no longer applies.').format(
-            state=spec.states[ticket.state].title, action=transition.title), code='wrong_state')
+        raise Conflict(
+            _('The ticket is now "{state}"; "{action}" no longer applies.').format(
+                state=spec.states[ticket.state].title, action=transition.title
+            ),
+            code='wrong_state',
+        )
     if system:
         if not transition.system:
             raise NotAllowed(_('Only people may take this action.'))
@@ -65,8 +83,14 @@ def do_transition(ticket: Ticket, transition_key: str, *, actor: User | None, va
     comment = (comment or '').strip()
     field_errors: dict[str, list[str]] = {}
     try:
-        cleaned, core = clean_step_values(spec, transition.fields, set(transition.required), values or {},
-                                          current_data=ticket.data, current_core=core_values(ticket))
+        cleaned, core = clean_step_values(
+            spec,
+            transition.fields,
+            set(transition.required),
+            values or {},
+            current_data=ticket.data,
+            current_core=core_values(ticket),
+        )
     except InvalidInput as exc:
         field_errors.update(exc.fields)
         cleaned, core = {}, {}
@@ -75,8 +99,9 @@ def do_transition(ticket: Ticket, transition_key: str, *, actor: User | None, va
     if field_errors:
         raise InvalidInput(_('Some fields are missing or invalid.'), fields=field_errors)
 
-    ctx = registry.TransitionContext(ticket=ticket, actor=actor, process=spec, transition=transition,
-                                     values=cleaned, comment=comment)
+    ctx = registry.TransitionContext(
+        ticket=ticket, actor=actor, process=spec, transition=transition, values=cleaned, comment=comment
+    )
     refusals = engine.guard_refusals(transition, ctx)
     if refusals:
         raise NotAllowed('；'.join(refusals), code='guard_refused')
@@ -122,10 +147,20 @@ def do_transition(ticket: Ticket, transition_key: str, *, actor: User | None, va
 
     note = None
     if comment:
-        note = Comment.objects.create(ticket=ticket, author=actor, body=comment, is_internal=comment_internal,
-                                      created_at=now)
-    events.record_event(ticket, actor=actor, kind=EventKind.TRANSITIONED, transition=transition.key,
-                        from_state=old_state, to_state=transition.to, changes=changes, comment=note, at=now)
+        note = Comment.objects.create(
+            ticket=ticket, author=actor, body=comment, is_internal=comment_internal, created_at=now
+        )
+    events.record_event(
+        ticket,
+        actor=actor,
+        kind=EventKind.TRANSITIONED,
+        transition=transition.key,
+        from_state=old_state,
+        to_state=transition.to,
+        changes=changes,
+        comment=note,
+        at=now,
+    )
     for name in transition.effects:
         registry.get_effect(name)(ctx)
     if spec.states[old_state].approval and not system:
@@ -156,8 +191,11 @@ def do_sync_processes(directory=None) -> list[str]:
     role_errors = []
     for item in loaded:
         spec = item.definition
-        named = set(spec.create.roles) | {r for t in spec.transitions for r in t.roles} | {
-            a.role for ap in spec.approvals.values() for a in ap.approvers if a.role}
+        named = (
+            set(spec.create.roles)
+            | {r for t in spec.transitions for r in t.roles}
+            | {a.role for ap in spec.approvals.values() for a in ap.approvers if a.role}
+        )
         for role in sorted(named - known_roles):
             role_errors.append(ProcessFileError(str(item.path.name), 'roles', f'unknown role {role!r}'))
     if role_errors:
@@ -167,13 +205,18 @@ def do_sync_processes(directory=None) -> list[str]:
     for item in loaded:
         spec = item.definition
         process, _created = Process.objects.select_for_update().get_or_create(
-            key=spec.key, defaults={'title': spec.title, 'prefix': spec.prefix})
+            key=spec.key, defaults={'title': spec.title, 'prefix': spec.prefix}
+        )
         version = ProcessVersion.objects.filter(process=process, digest=item.digest).first()
         if version is None:
             last = process.versions.order_by('-number').values_list('number', flat=True).first() or 0
             version = ProcessVersion.objects.create(
-                process=process, number=last + 1, digest=item.digest, source=item.source,
-                definition=spec.model_dump(mode='json', by_alias=True))
+                process=process,
+                number=last + 1,
+                digest=item.digest,
+                source=item.source,
+                definition=spec.model_dump(mode='json', by_alias=True),
+            )
             report.append(f'{spec.key}: loaded version {version.number}')
         else:
             report.append(f'{spec.key}: unchanged (version {version.number})')

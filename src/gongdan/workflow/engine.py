@@ -97,8 +97,7 @@ def available_actions(ticket: Ticket, user: User) -> list[AvailableAction]:
     for transition in spec.transitions_from(ticket.state):
         if not may_take(ticket, transition, user):
             continue
-        ctx = registry.TransitionContext(ticket=ticket, actor=user, process=spec, transition=transition,
-                                         values={})
+        ctx = registry.TransitionContext(ticket=ticket, actor=user, process=spec, transition=transition, values={})
         out.append(AvailableAction(transition, guard_refusals(transition, ctx)))
     return out
 
@@ -111,8 +110,9 @@ class Assignment:
     support_level: str | None
 
 
-def resolve_assignment(ticket: Ticket, assign: AssignDef, spec: ProcessDef, *, actor: User | None,
-                       values: dict) -> Assignment:
+def resolve_assignment(
+    ticket: Ticket, assign: AssignDef, spec: ProcessDef, *, actor: User | None, values: dict
+) -> Assignment:
     """Where ``assign`` sends the ticket. Round-robin locks the team row so two dispatches alternate."""
     from gongdan.accounts.models import Team, User
     from gongdan.tickets.models import Category
@@ -131,13 +131,17 @@ def resolve_assignment(ticket: Ticket, assign: AssignDef, spec: ProcessDef, *, a
             db_category = Category.objects.filter(key=ticket.category).select_related('default_team').first()
             team_key = db_category.default_team.key if db_category and db_category.default_team else None
         if team_key is None:
-            raise NotAllowed(_('Category {category} has no resolver team; choose a team by hand.').format(
-                category=ticket.category or '-'))
+            raise NotAllowed(
+                _('Category {category} has no resolver team; choose a team by hand.').format(
+                    category=ticket.category or '-'
+                )
+            )
     if team_key:
         team = Team.objects.filter(key=team_key, is_active=True).first()
         if team is None:
-            raise NotAllowed(_('The resolver team "{team}" is not set up; ask an administrator to create it.').format(
-                team=team_key))
+            raise NotAllowed(
+                _('The resolver team "{team}" is not set up; ask an administrator to create it.').format(team=team_key)
+            )
 
     assignee = ticket.assignee
     match assign.person:

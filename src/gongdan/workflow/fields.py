@@ -46,8 +46,9 @@ def clean_value(field: FieldDef, raw: Any) -> Any:
     return cleaner(field, raw)
 
 
-def clean_values(fields: list[FieldDef], raw: dict[str, Any], *, required: set[str],
-                 current: dict[str, Any] | None = None) -> dict[str, Any]:
+def clean_values(
+    fields: list[FieldDef], raw: dict[str, Any], *, required: set[str], current: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """Clean the submitted values of ``fields``; a required field must end up non-empty.
 
     ``current`` holds the values already on the ticket: a required field that already has a value need
@@ -162,8 +163,9 @@ def _datetime(field: FieldDef, raw: Any) -> str:
 def _choice(field: FieldDef, raw: Any) -> str:
     values = [c.value for c in field.choices]
     if str(raw) not in values:
-        raise FieldValueError(_('{value} is not one of the choices ({choices}).').format(value=raw,
-                                                                                         choices=', '.join(values)))
+        raise FieldValueError(
+            _('{value} is not one of the choices ({choices}).').format(value=raw, choices=', '.join(values))
+        )
     return str(raw)
 
 
@@ -172,8 +174,9 @@ def _multichoice(field: FieldDef, raw: Any) -> list[str]:
     values = [c.value for c in field.choices]
     bad = [str(i) for i in items if str(i) not in values]
     if bad:
-        raise FieldValueError(_('{value} is not one of the choices ({choices}).').format(value=', '.join(bad),
-                                                                                         choices=', '.join(values)))
+        raise FieldValueError(
+            _('{value} is not one of the choices ({choices}).').format(value=', '.join(bad), choices=', '.join(values))
+        )
     return sorted(set(map(str, items)), key=values.index)
 
 
@@ -251,13 +254,17 @@ def _table(field: FieldDef, raw: Any) -> list[dict[str, Any]]:
             raise FieldValueError(_('Row {row} is not a set of column values.').format(row=index))
         unknown = set(row) - {c.key for c in field.columns}
         if unknown:
-            raise FieldValueError(_('Row {row}: unknown columns {cols}.').format(row=index, cols=', '.join(sorted(unknown))))
+            raise FieldValueError(
+                _('Row {row}: unknown columns {cols}.').format(row=index, cols=', '.join(sorted(unknown)))
+            )
         clean_row = {}
         for col in field.columns:
             try:
                 value = clean_value(col, row.get(col.key))
             except FieldValueError as exc:
-                raise FieldValueError(_('Row {row}, {col}: {reason}').format(row=index, col=col.label, reason=exc)) from None
+                raise FieldValueError(
+                    _('Row {row}, {col}: {reason}').format(row=index, col=col.label, reason=exc)
+                ) from None
             if col.required and is_empty(value):
                 raise FieldValueError(_('Row {row}, {col}: this column is required.').format(row=index, col=col.label))
             clean_row[col.key] = value
@@ -308,9 +315,15 @@ def clean_core_value(spec, key: str, raw: Any) -> str:
     return value
 
 
-def clean_step_values(spec, asked: list[str], required: set[str], raw: dict[str, Any], *,
-                      current_data: dict[str, Any] | None = None,
-                      current_core: dict[str, str] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+def clean_step_values(
+    spec,
+    asked: list[str],
+    required: set[str],
+    raw: dict[str, Any],
+    *,
+    current_data: dict[str, Any] | None = None,
+    current_core: dict[str, str] | None = None,
+) -> tuple[dict[str, Any], dict[str, str]]:
     """Clean what a step (intake form or transition) submits: (custom field values, core attribute values).
 
     Every key of ``raw`` must be one the step asks for; every required key must end up non-empty (a value
@@ -334,8 +347,12 @@ def clean_step_values(spec, asked: list[str], required: set[str], raw: dict[str,
             errors[key] = [_('This field is required.')]
     custom_raw = {k: v for k, v in raw.items() if k not in core_asked}
     try:
-        custom = clean_values([spec.field(k) for k in custom_asked], custom_raw,
-                              required=set(required) - set(CORE_FIELDS), current=current_data)
+        custom = clean_values(
+            [spec.field(k) for k in custom_asked],
+            custom_raw,
+            required=set(required) - set(CORE_FIELDS),
+            current=current_data,
+        )
     except InvalidInput as exc:
         errors.update(exc.fields)
         custom = {}

@@ -20,7 +20,7 @@ def visitors_at_most_three(ctx: TransitionContext) -> str | None:
     if count is None:
         return _('Enter the number of visitors first.')
     if count > 3:
-        return _('{count} visitors: more than three needs the superior\'s approval.').format(count=count)
+        return _("{count} visitors: more than three needs the superior's approval.").format(count=count)
     return None
 
 
@@ -54,8 +54,15 @@ def has_customer(ctx: TransitionContext) -> str | None:
 @guard('repair_form_complete')
 def repair_form_complete(ctx: TransitionContext) -> str | None:
     """SD-04: the repair/maintenance form needs the repair kind, the handling and the test result."""
-    missing = [label for key, label in (('repair_kind', _('kind of work')), ('handling', _('handling')),
-                                        ('test_result', _('test result'))) if not _value(ctx, key)]
+    missing = [
+        label
+        for key, label in (
+            ('repair_kind', _('kind of work')),
+            ('handling', _('handling')),
+            ('test_result', _('test result')),
+        )
+        if not _value(ctx, key)
+    ]
     if missing:
         return _('The repair form is incomplete: {missing}.').format(missing='、'.join(missing))
     return None

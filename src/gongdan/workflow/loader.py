@@ -62,7 +62,7 @@ def _display(path: Path) -> str:
 def parse_process(path: Path, source: str | None = None) -> LoadedProcess:
     """Parse one file; raise ProcessLoadError listing every problem found in it."""
     # Guards and effects register on import; make sure they are loaded before names are checked.
-    from . import guards, effects  # noqa: F401
+    from . import effects, guards  # noqa: F401
 
     shown = _display(path)
     if source is None:
@@ -72,14 +72,20 @@ def parse_process(path: Path, source: str | None = None) -> LoadedProcess:
     except yaml.YAMLError as exc:
         mark = getattr(exc, 'problem_mark', None)
         where = f'line {mark.line + 1}, column {mark.column + 1}' if mark else ''
-        raise ProcessLoadError([ProcessFileError(shown, where, f'not valid YAML: {getattr(exc, "problem", exc)}')])
+        problem = getattr(exc, 'problem', exc)
+        raise ProcessLoadError([ProcessFileError(shown, where, f'not valid YAML: {problem}')]) from None
     if not isinstance(data, dict):
-        raise ProcessLoadError([ProcessFileError(shown, '', 'a process file must be a mapping (key: value) at the top')])
+        raise ProcessLoadError(
+            [ProcessFileError(shown, '', 'a process file must be a mapping (key: value) at the top')]
+        )
     try:
         definition = ProcessDef.model_validate(data)
     except ValidationError as exc:
         raise ProcessLoadError(
-            [ProcessFileError(shown, _loc(err['loc']), err['msg'].removeprefix('Value error, ')) for err in exc.errors()]
+            [
+                ProcessFileError(shown, _loc(err['loc']), err['msg'].removeprefix('Value error, '))
+                for err in exc.errors()
+            ]
         ) from None
     problems = definition.structure_errors(guards=registry.guard_names(), effects=registry.effect_names())
     if path.stem != definition.key:
@@ -107,8 +113,11 @@ def load_all(directory: Path | None = None) -> list[LoadedProcess]:
             continue
         other = prefixes.get(item.definition.prefix)
         if other:
-            errors.append(ProcessFileError(_display(path), 'prefix',
-                                           f'prefix {item.definition.prefix!r} is already used by {other}'))
+            errors.append(
+                ProcessFileError(
+                    _display(path), 'prefix', f'prefix {item.definition.prefix!r} is already used by {other}'
+                )
+            )
         prefixes[item.definition.prefix] = item.definition.key
         loaded.append(item)
     if errors:

@@ -18,10 +18,12 @@ class Process(models.Model):
     key = models.SlugField(_('key'), max_length=50, unique=True)
     title = models.CharField(_('title'), max_length=100)
     prefix = models.CharField(_('number prefix'), max_length=8, unique=True)
-    current_version = models.ForeignKey('ProcessVersion', verbose_name=_('current version'), null=True,
-                                        on_delete=models.PROTECT, related_name='+')
-    is_active = models.BooleanField(_('active'), default=True,
-                                    help_text=_('Inactive processes keep their tickets but accept no new ones.'))
+    current_version = models.ForeignKey(
+        'ProcessVersion', verbose_name=_('current version'), null=True, on_delete=models.PROTECT, related_name='+'
+    )
+    is_active = models.BooleanField(
+        _('active'), default=True, help_text=_('Inactive processes keep their tickets but accept no new ones.')
+    )
 
     class Meta:
         ordering = ['key']

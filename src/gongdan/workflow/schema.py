@@ -202,7 +202,9 @@ class TransitionDef(Cited):
     @model_validator(mode='after')
     def _who(self) -> TransitionDef:
         if not self.system and not (self.roles or self.relations):
-            raise ValueError(f'transition {self.key!r} names no roles or relations that may take it (or set system: true)')
+            raise ValueError(
+                f'transition {self.key!r} names no roles or relations that may take it (or set system: true)'
+            )
         missing = [f for f in self.required if f not in self.fields]
         if missing:
             raise ValueError(f'transition {self.key!r}: required fields {missing} must also be listed in "fields"')
@@ -258,8 +260,10 @@ class Duration(Model):
     def _exactly_one(self) -> Duration:
         given = [k for k, v in self.model_dump().items() if v is not None]
         if len(given) != 1:
-            raise ValueError('a duration has exactly one of minutes, hours, days, working_minutes, working_hours, '
-                             f'working_days (got {given or "none"})')
+            raise ValueError(
+                'a duration has exactly one of minutes, hours, days, working_minutes, working_hours, '
+                f'working_days (got {given or "none"})'
+            )
         return self
 
 
@@ -324,8 +328,10 @@ class ProcessDef(Cited):
     approvals: dict[Slug, ApprovalDef] = Field(default_factory=dict)
     clocks: list[ClockDef] = Field(default_factory=list)
     # urgency x impact -> priority; defaults to gongdan.tickets.priority.DEFAULT_MATRIX
-    priority_matrix: dict[Literal['low', 'medium', 'high'], dict[Literal['low', 'medium', 'high'],
-                                                                 Literal['p1', 'p2', 'p3', 'p4']]] | None = None
+    priority_matrix: (
+        dict[Literal['low', 'medium', 'high'], dict[Literal['low', 'medium', 'high'], Literal['p1', 'p2', 'p3', 'p4']]]
+        | None
+    ) = None
 
     @field_validator('rules')
     @classmethod
@@ -366,8 +372,11 @@ class ProcessDef(Cited):
             errors.append(('initial', f'unknown state {self.initial!r} (known: {known})'))
         if len(set(field_keys)) != len(field_keys):
             errors.append(('fields', 'a field key is used twice'))
-        errors += [(f'fields[{i}].key', f'{k!r} is a core ticket attribute; name the field differently')
-                   for i, k in enumerate(field_keys) if k in CORE_FIELDS]
+        errors += [
+            (f'fields[{i}].key', f'{k!r} is a core ticket attribute; name the field differently')
+            for i, k in enumerate(field_keys)
+            if k in CORE_FIELDS
+        ]
         for i, key in enumerate(self.create.fields):
             if key not in fields:
                 errors.append((f'create.fields[{i}]', f'unknown field {key!r}'))
@@ -375,8 +384,11 @@ class ProcessDef(Cited):
             if key not in self.create.fields:
                 errors.append((f'create.required[{i}]', f'{key!r} must also be listed in create.fields'))
         errors += self._assign_errors('create.assign', self.create.assign, fields)
-        errors += [(f'create.effects[{i}]', f'unknown effect {e!r}') for i, e in enumerate(self.create.effects)
-                   if e not in effects]
+        errors += [
+            (f'create.effects[{i}]', f'unknown effect {e!r}')
+            for i, e in enumerate(self.create.effects)
+            if e not in effects
+        ]
 
         seen_keys: set[str] = set()
         for i, t in enumerate(self.transitions):
@@ -394,10 +406,16 @@ class ProcessDef(Cited):
             for j, f in enumerate(t.fields):
                 if f not in fields:
                     errors.append((f'{where}.fields[{j}]', f'unknown field {f!r}'))
-            errors += [(f'{where}.guards[{j}]', f'unknown guard {g!r} (registered: {", ".join(sorted(guards))})')
-                       for j, g in enumerate(t.guards) if g not in guards]
-            errors += [(f'{where}.effects[{j}]', f'unknown effect {e!r} (registered: {", ".join(sorted(effects))})')
-                       for j, e in enumerate(t.effects) if e not in effects]
+            errors += [
+                (f'{where}.guards[{j}]', f'unknown guard {g!r} (registered: {", ".join(sorted(guards))})')
+                for j, g in enumerate(t.guards)
+                if g not in guards
+            ]
+            errors += [
+                (f'{where}.effects[{j}]', f'unknown effect {e!r} (registered: {", ".join(sorted(effects))})')
+                for j, e in enumerate(t.effects)
+                if e not in effects
+            ]
             errors += self._assign_errors(f'{where}.assign', t.assign, fields)
             if not t.rules:
                 errors.append((f'{where}.rules', f'transition {t.key!r} cites no seed-rule ID'))
@@ -451,8 +469,11 @@ class ProcessDef(Cited):
                 if t.to in self.states and t.to not in reached:
                     reached.add(t.to)
                     frontier.append(t.to)
-        errors = [(f'states.{s}', f'state {s!r} cannot be reached from {self.initial!r}')
-                  for s in self.states if s not in reached]
+        errors = [
+            (f'states.{s}', f'state {s!r} cannot be reached from {self.initial!r}')
+            for s in self.states
+            if s not in reached
+        ]
         if not any(self.states[s].final for s in reached):
             errors.append(('states', 'no final state can be reached'))
         return errors

@@ -7,11 +7,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
@@ -20,13 +18,44 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('password', models.CharField(max_length=128, verbose_name='password')),
                 ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
+                (
+                    'is_superuser',
+                    models.BooleanField(
+                        default=False,
+                        help_text='Designates that this user has all permissions without explicitly assigning them.',
+                        verbose_name='superuser status',
+                    ),
+                ),
+                (
+                    'username',
+                    models.CharField(
+                        error_messages={'unique': 'A user with that username already exists.'},
+                        help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.',
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name='username',
+                    ),
+                ),
                 ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
                 ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
+                (
+                    'is_staff',
+                    models.BooleanField(
+                        default=False,
+                        help_text='Designates whether the user can log into this admin site.',
+                        verbose_name='staff status',
+                    ),
+                ),
+                (
+                    'is_active',
+                    models.BooleanField(
+                        default=True,
+                        help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.',
+                        verbose_name='active',
+                    ),
+                ),
                 ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
                 ('display_name', models.CharField(blank=True, max_length=100, verbose_name='display name')),
                 ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
@@ -46,7 +75,20 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.SlugField(unique=True, verbose_name='code')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('kind', models.CharField(choices=[('company', 'Company'), ('department', 'Department'), ('center', 'Center'), ('office', 'Office')], default='department', max_length=20, verbose_name='kind')),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('company', 'Company'),
+                            ('department', 'Department'),
+                            ('center', 'Center'),
+                            ('office', 'Office'),
+                        ],
+                        default='department',
+                        max_length=20,
+                        verbose_name='kind',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'organisation unit',
@@ -62,8 +104,28 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=100, verbose_name='name')),
                 ('name_en', models.CharField(blank=True, max_length=100, verbose_name='English name')),
                 ('description', models.TextField(blank=True, verbose_name='description')),
-                ('ticket_scope', models.CharField(choices=[('all', 'All tickets'), ('team', "Own teams' tickets"), ('own', 'Own tickets only'), ('customer', "Own organisation's tickets")], default='team', max_length=20, verbose_name='ticket visibility')),
-                ('is_staff_role', models.BooleanField(default=True, help_text='False for roles held by customer contacts.', verbose_name='internal staff role')),
+                (
+                    'ticket_scope',
+                    models.CharField(
+                        choices=[
+                            ('all', 'All tickets'),
+                            ('team', "Own teams' tickets"),
+                            ('own', 'Own tickets only'),
+                            ('customer', "Own organisation's tickets"),
+                        ],
+                        default='team',
+                        max_length=20,
+                        verbose_name='ticket visibility',
+                    ),
+                ),
+                (
+                    'is_staff_role',
+                    models.BooleanField(
+                        default=True,
+                        help_text='False for roles held by customer contacts.',
+                        verbose_name='internal staff role',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'role',

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,37 +18,87 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='customer',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='users', to='customers.customer', verbose_name='customer organisation'),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name='users',
+                to='customers.customer',
+                verbose_name='customer organisation',
+            ),
         ),
         migrations.AddField(
             model_name='user',
             name='groups',
-            field=models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups'),
+            field=models.ManyToManyField(
+                blank=True,
+                help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.',
+                related_name='user_set',
+                related_query_name='user',
+                to='auth.group',
+                verbose_name='groups',
+            ),
         ),
         migrations.AddField(
             model_name='user',
             name='manager',
-            field=models.ForeignKey(blank=True, help_text='Leave empty to use the head of the organisation unit.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports', to=settings.AUTH_USER_MODEL, verbose_name='superior (override)'),
+            field=models.ForeignKey(
+                blank=True,
+                help_text='Leave empty to use the head of the organisation unit.',
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='reports',
+                to=settings.AUTH_USER_MODEL,
+                verbose_name='superior (override)',
+            ),
         ),
         migrations.AddField(
             model_name='user',
             name='user_permissions',
-            field=models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions'),
+            field=models.ManyToManyField(
+                blank=True,
+                help_text='Specific permissions for this user.',
+                related_name='user_set',
+                related_query_name='user',
+                to='auth.permission',
+                verbose_name='user permissions',
+            ),
         ),
         migrations.AddField(
             model_name='orgunit',
             name='head',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='headed_units', to=settings.AUTH_USER_MODEL, verbose_name='head'),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='headed_units',
+                to=settings.AUTH_USER_MODEL,
+                verbose_name='head',
+            ),
         ),
         migrations.AddField(
             model_name='orgunit',
             name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='accounts.orgunit', verbose_name='parent unit'),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name='children',
+                to='accounts.orgunit',
+                verbose_name='parent unit',
+            ),
         ),
         migrations.AddField(
             model_name='user',
             name='org_unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='members', to='accounts.orgunit', verbose_name='organisation unit'),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='members',
+                to='accounts.orgunit',
+                verbose_name='organisation unit',
+            ),
         ),
         migrations.AddField(
             model_name='user',
@@ -59,21 +108,44 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='team',
             name='duty_lead',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='led_teams', to=settings.AUTH_USER_MODEL, verbose_name='duty lead'),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='led_teams',
+                to=settings.AUTH_USER_MODEL,
+                verbose_name='duty lead',
+            ),
         ),
         migrations.AddField(
             model_name='team',
             name='last_assigned',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='+',
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
             model_name='team',
             name='members',
-            field=models.ManyToManyField(blank=True, related_name='teams', to=settings.AUTH_USER_MODEL, verbose_name='members'),
+            field=models.ManyToManyField(
+                blank=True, related_name='teams', to=settings.AUTH_USER_MODEL, verbose_name='members'
+            ),
         ),
         migrations.AddField(
             model_name='team',
             name='org_unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='teams', to='accounts.orgunit', verbose_name='organisation unit'),
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name='teams',
+                to='accounts.orgunit',
+                verbose_name='organisation unit',
+            ),
         ),
     ]

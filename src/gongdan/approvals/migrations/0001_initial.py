@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -22,11 +21,42 @@ class Migration(migrations.Migration):
                 ('step', models.SlugField(verbose_name='approval step')),
                 ('mode', models.CharField(max_length=10, verbose_name='mode')),
                 ('state', models.SlugField(verbose_name='state that opened it')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled')], default='pending', max_length=10, verbose_name='status')),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[
+                            ('pending', 'Pending'),
+                            ('approved', 'Approved'),
+                            ('rejected', 'Rejected'),
+                            ('cancelled', 'Cancelled'),
+                        ],
+                        default='pending',
+                        max_length=10,
+                        verbose_name='status',
+                    ),
+                ),
                 ('created_at', models.DateTimeField(verbose_name='requested')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='approvals', to='tickets.ticket', verbose_name='ticket')),
+                (
+                    'requested_by',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name='requested by',
+                    ),
+                ),
+                (
+                    'ticket',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='approvals',
+                        to='tickets.ticket',
+                        verbose_name='ticket',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'approval request',
@@ -39,11 +69,40 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('decision', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled')], default='pending', max_length=10, verbose_name='decision')),
+                (
+                    'decision',
+                    models.CharField(
+                        choices=[
+                            ('pending', 'Pending'),
+                            ('approved', 'Approved'),
+                            ('rejected', 'Rejected'),
+                            ('cancelled', 'Cancelled'),
+                        ],
+                        default='pending',
+                        max_length=10,
+                        verbose_name='decision',
+                    ),
+                ),
                 ('comment', models.TextField(blank=True, verbose_name='comment')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('approver', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='approval_tasks', to=settings.AUTH_USER_MODEL, verbose_name='approver')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tasks', to='approvals.approvalrequest', verbose_name='approval request')),
+                (
+                    'approver',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='approval_tasks',
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name='approver',
+                    ),
+                ),
+                (
+                    'request',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='tasks',
+                        to='approvals.approvalrequest',
+                        verbose_name='approval request',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'approval task',

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -20,7 +19,12 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.SlugField(unique=True, verbose_name='key')),
                 ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('rank', models.PositiveSmallIntegerField(default=100, help_text='Lower ranks are served first.', verbose_name='rank')),
+                (
+                    'rank',
+                    models.PositiveSmallIntegerField(
+                        default=100, help_text='Lower ranks are served first.', verbose_name='rank'
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'customer level',
@@ -40,8 +44,28 @@ class Migration(migrations.Migration):
                 ('notes', models.TextField(blank=True, verbose_name='notes')),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('account_manager', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='managed_customers', to=settings.AUTH_USER_MODEL, verbose_name='account manager')),
-                ('level', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='customers', to='customers.customerlevel', verbose_name='level')),
+                (
+                    'account_manager',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='managed_customers',
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name='account manager',
+                    ),
+                ),
+                (
+                    'level',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='customers',
+                        to='customers.customerlevel',
+                        verbose_name='level',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'customer',
@@ -58,8 +82,26 @@ class Migration(migrations.Migration):
                 ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
                 ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
                 ('is_primary', models.BooleanField(default=False, verbose_name='primary contact')),
-                ('user', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contact', to=settings.AUTH_USER_MODEL, verbose_name='portal account')),
-                ('customer', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='customers.customer', verbose_name='customer')),
+                (
+                    'user',
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name='contact',
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name='portal account',
+                    ),
+                ),
+                (
+                    'customer',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='contacts',
+                        to='customers.customer',
+                        verbose_name='customer',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'contact',

@@ -5,11 +5,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
@@ -19,7 +17,14 @@ class Migration(migrations.Migration):
                 ('key', models.SlugField(unique=True, verbose_name='key')),
                 ('title', models.CharField(max_length=100, verbose_name='title')),
                 ('prefix', models.CharField(max_length=8, unique=True, verbose_name='number prefix')),
-                ('is_active', models.BooleanField(default=True, help_text='Inactive processes keep their tickets but accept no new ones.', verbose_name='active')),
+                (
+                    'is_active',
+                    models.BooleanField(
+                        default=True,
+                        help_text='Inactive processes keep their tickets but accept no new ones.',
+                        verbose_name='active',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'process',
@@ -36,7 +41,15 @@ class Migration(migrations.Migration):
                 ('source', models.TextField(verbose_name='source')),
                 ('definition', models.JSONField(verbose_name='definition')),
                 ('loaded_at', models.DateTimeField(auto_now_add=True, verbose_name='loaded')),
-                ('process', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='workflow.process', verbose_name='process')),
+                (
+                    'process',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='versions',
+                        to='workflow.process',
+                        verbose_name='process',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'process version',
@@ -47,7 +60,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='process',
             name='current_version',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.processversion', verbose_name='current version'),
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name='+',
+                to='workflow.processversion',
+                verbose_name='current version',
+            ),
         ),
         migrations.AddConstraint(
             model_name='processversion',

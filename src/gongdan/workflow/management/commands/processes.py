@@ -18,8 +18,10 @@ class Command(BaseCommand):
                 loaded = load_all(dir)
                 for item in loaded:
                     spec = item.definition
-                    self.stdout.write(f'ok  {item.path.name}: {spec.key} {spec.title} — {len(spec.states)} states, '
-                                      f'{len(spec.transitions)} transitions, rules {", ".join(spec.rules)}')
+                    self.stdout.write(
+                        f'ok  {item.path.name}: {spec.key} {spec.title} — {len(spec.states)} states, '
+                        f'{len(spec.transitions)} transitions, rules {", ".join(spec.rules)}'
+                    )
                 self.stdout.write(self.style.SUCCESS(f'{len(loaded)} process files are valid.'))
             elif verb == 'load':
                 from gongdan.workflow.actions import do_sync_processes

@@ -1,0 +1,19 @@
+"""pytest fixtures shared by every app's tests."""
+
+import pytest
+
+
+@pytest.fixture
+def processes(db):
+    """The shipped process files, loaded into the test database."""
+    from gongdan.workflow.actions import do_sync_processes
+
+    do_sync_processes()
+
+
+@pytest.fixture
+def org(db):
+    """A service center with teams, two customers and one user per common role (see utilities/testing.py)."""
+    from gongdan.utilities.testing import Org
+
+    return Org()

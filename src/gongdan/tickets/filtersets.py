@@ -1,0 +1,78 @@
+"""One filter set for the agent queues and the REST API (state, process, team, assignee, customer, priority,
+created/updated ranges, ordering). Always applied on top of queries.visible_tickets(user)."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from gongdan.accounts.models import Team, User
+from gongdan.customers.models import Customer
+from gongdan.workflow.models import Process
+
+from .choices import Channel, Priority, SupportLevel
+from .models import Ticket
+
+STATE_KINDS = [
+    ('new', _('New')),
+    ('open', _('Open')),
+    ('pending', _('Pending')),
+    ('resolved', _('Resolved')),
+    ('closed', _('Closed')),
+]
+
+
+class TicketFilterSet(django_filters.FilterSet):
+    process = django_filters.ModelMultipleChoiceFilter(
+        field_name='process__key', to_field_name='key', queryset=Process.objects.all(), label=_('Process')
+    )
+    state = django_filters.CharFilter(
+        method='filter_state', label=_('State'), help_text=_('State key(s), comma-separated')
+    )
+    state_kind = django_filters.MultipleChoiceFilter(choices=STATE_KINDS, label=_('Status'))
+    is_open = django_filters.BooleanFilter(method='filter_open', label=_('Open'))
+    team = django_filters.ModelMultipleChoiceFilter(
+        field_name='team__key', to_field_name='key', queryset=Team.objects.all(), label=_('Team')
+    )
+    assignee = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(customer__isnull=True), label=_('Assignee')
+    )
+    unassigned = django_filters.BooleanFilter(field_name='assignee', lookup_expr='isnull', label=_('Unassigned'))
+    customer = django_filters.ModelChoiceFilter(queryset=Customer.objects.all(), label=_('Customer'))
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, label=_('Priority'))
+    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, label=_('Channel'))
+    support_level = django_filters.MultipleChoiceFilter(choices=SupportLevel.choices, label=_('Support level'))
+    category = django_filters.CharFilter(label=_('Category'))
+    created_after = django_filters.IsoDateTimeFilter(
+        field_name='created_at', lookup_expr='gte', label=_('Created from')
+    )
+    created_before = django_filters.IsoDateTimeFilter(
+        field_name='created_at', lookup_expr='lt', label=_('Created before')
+    )
+    updated_after = django_filters.IsoDateTimeFilter(
+        field_name='updated_at', lookup_expr='gte', label=_('Updated from')
+    )
+    updated_before = django_filters.IsoDateTimeFilter(
+        field_name='updated_at', lookup_expr='lt', label=_('Updated before')
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ('created_at', 'created'),
+            ('updated_at', 'updated'),
+            ('priority', 'priority'),
+            ('number', 'number'),
+            ('state', 'state'),
+        ),
+        label=_('Sort by'),
+    )
+
+    class Meta:
+        model = Ticket
+        fields = []
+
+    def filter_state(self, queryset, name, value):
+        keys = [v.strip() for v in value.split(',') if v.strip()]
+        return queryset.filter(state__in=keys) if keys else queryset
+
+    def filter_open(self, queryset, name, value):
+        closed = Q(state_kind__in=['resolved', 'closed'])
+        return queryset.exclude(closed) if value else queryset.filter(closed)
