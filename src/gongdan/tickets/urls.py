@@ -1,9 +1,7 @@
-from django.urls import path
+"""Agent UI routes of the tickets app: queues (urls_queue) first, then the ticket pages (urls_ticket)."""
 
-from . import views
+from .urls_queue import urlpatterns as queue_patterns
+from .urls_ticket import urlpatterns as ticket_patterns
 
 app_name = 'tickets'
-urlpatterns = [
-    path('', views.dashboard, name='dashboard'),
-    path('tickets/<str:number>/', views.ticket_detail, name='ticket'),
-]
+urlpatterns = queue_patterns + ticket_patterns
