@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 DEV_STAMP := $(VENV)/.installed-dev
 export GONGDAN_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test lint install dev-install migrate demo processes-check bench vendor messages clean
+.PHONY: run test lint actions-only install dev-install migrate demo processes-check bench vendor messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,7 @@ run: $(STAMP)
 ## test: linters and the whole test suite (SQLite, or PostgreSQL when DATABASE_URL is set)
 test: $(DEV_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/python scripts/check_actions_only.py
 	$(BIN)/gongdan processes check
 	GONGDAN_ENV=test GONGDAN_DATA_DIR=$$(mktemp -d) $(BIN)/gongdan makemigrations --check --dry-run
 	GONGDAN_ENV=test GONGDAN_DATA_DIR=$$(mktemp -d) $(BIN)/pytest -q $(PYTEST_ARGS); rc=$$?; \
@@ -38,10 +39,16 @@ test: $(DEV_STAMP)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/python scripts/check_actions_only.py
+
+## actions-only: views, API, commands, jobs and the admin never write domain state (docs/architecture.md)
+actions-only:
+	$(PYTHON) scripts/check_actions_only.py
 
 processes-check: $(STAMP)
 	$(BIN)/gongdan processes check
 
+## demo: migrate, load the process files and the demo data (idempotent) without starting the server
 demo: $(STAMP)
 	$(BIN)/gongdan migrate --no-input
 	$(BIN)/gongdan processes load

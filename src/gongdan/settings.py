@@ -311,6 +311,11 @@ SPECTACULAR_SETTINGS = {
     'SWAGGER_UI_FAVICON_HREF': 'SIDECAR',
     'REDOC_DIST': 'SIDECAR',
     'COMPONENT_SPLIT_REQUEST': True,
+    # One schema name per choice set that several fields share (urgency/impact, request status/task decision).
+    'ENUM_NAME_OVERRIDES': {
+        'LevelEnum': 'gongdan.tickets.choices.Level',
+        'ApprovalStatusEnum': 'gongdan.approvals.models.ApprovalStatus',
+    },
 }
 
 # --- Logging -----------------------------------------------------------------------------------

@@ -39,8 +39,8 @@ def resolve_approvers(ticket: Ticket, approver: ApproverDef, *, actor: User | No
     return [person] if person is not None and person.is_active else []
 
 
-def do_open_approval(ticket: Ticket, step_key: str, *, actor: User | None) -> ApprovalRequest:
-    """Open approval step ``step_key`` for ``ticket`` (called inside do_transition / do_create_ticket)."""
+def do_open_approval(ticket: Ticket, step_key: str, *, actor: User | None, at=None) -> ApprovalRequest:
+    """Open approval step ``step_key`` for ``ticket`` (inside do_transition / do_create_ticket, at their time)."""
     step = ticket.spec.approvals[step_key]
     assignments: list[tuple[int, User]] = []
     for order, declared in enumerate(step.approvers):
@@ -54,7 +54,7 @@ def do_open_approval(ticket: Ticket, step_key: str, *, actor: User | None) -> Ap
                 code='no_approver',
             )
         assignments += [(order if step.mode == 'chain' else 0, user) for user in found]
-    now = timezone.now()
+    now = at or timezone.now()
     request = ApprovalRequest.objects.create(
         ticket=ticket, step=step_key, mode=step.mode, state=ticket.state, requested_by=actor, created_at=now
     )
@@ -93,8 +93,13 @@ def _outcome(request: ApprovalRequest) -> str | None:
 
 
 @transaction.atomic
-def do_decide_approval(request: ApprovalRequest, *, actor: User, approve: bool, comment: str = '') -> ApprovalRequest:
-    """Record ``actor``'s decision; when it settles the request, fire the process's approve/reject transition."""
+def do_decide_approval(
+    request: ApprovalRequest, *, actor: User, approve: bool, comment: str = '', at=None
+) -> ApprovalRequest:
+    """Record ``actor``'s decision; when it settles the request, fire the process's approve/reject transition.
+
+    ``at`` backdates the decision (demo data and imports); default now.
+    """
     from gongdan.tickets.actions import lock_ticket
     from gongdan.workflow.actions import do_transition
 
@@ -109,7 +114,7 @@ def do_decide_approval(request: ApprovalRequest, *, actor: User, approve: bool, 
     comment = (comment or '').strip()
     if not approve and step.comment_on_reject and not comment:
         raise InvalidInput(_('Give a reason for the rejection.'), fields={'comment': [_('This field is required.')]})
-    now = timezone.now()
+    now = at or timezone.now()
     task.decision = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
     task.comment, task.decided_at = comment, now
     task.save(update_fields=['decision', 'comment', 'decided_at'])
@@ -129,12 +134,12 @@ def do_decide_approval(request: ApprovalRequest, *, actor: User, approve: bool, 
     request.tasks.filter(decision=ApprovalStatus.PENDING).update(decision=ApprovalStatus.CANCELLED)
     follow = step.on_approve if outcome == ApprovalStatus.APPROVED else step.on_reject
     # The reason is already on the decision event; the follow-up transition carries no second copy.
-    do_transition(ticket, follow, actor=actor, system=True)
+    do_transition(ticket, follow, actor=actor, system=True, at=now)
     return request
 
 
-def cancel_open_approvals(ticket: Ticket) -> None:
+def cancel_open_approvals(ticket: Ticket, *, at=None) -> None:
     """Cancel pending approvals of ``ticket`` (its state moved on by other means)."""
     ApprovalRequest.objects.filter(ticket=ticket, status=ApprovalStatus.PENDING).update(
-        status=ApprovalStatus.CANCELLED, decided_at=timezone.now()
+        status=ApprovalStatus.CANCELLED, decided_at=at or timezone.now()
     )

@@ -199,7 +199,10 @@ def do_create_ticket(
 
 def lock_ticket(ticket: Ticket) -> Ticket:
     """Re-read ``ticket`` under a row lock (no-op lock on SQLite, whose IMMEDIATE transactions serialise writers)."""
-    return Ticket.objects.select_for_update().select_related('process_version', 'team', 'assignee').get(pk=ticket.pk)
+    # of=('self',): lock only the ticket row; the joined team/user rows stay unlocked (and PostgreSQL refuses
+    # FOR UPDATE on the nullable side of an outer join).
+    query = Ticket.objects.select_for_update(of=('self',)).select_related('process_version', 'team', 'assignee')
+    return query.get(pk=ticket.pk)
 
 
 def touch(ticket: Ticket, now, *fields: str) -> None:
@@ -210,8 +213,11 @@ def touch(ticket: Ticket, now, *fields: str) -> None:
 
 
 @transaction.atomic
-def do_add_comment(ticket: Ticket, *, actor: User, body: str, is_internal: bool = False) -> Comment:
-    """Add a reply to the customer or an internal note. Customers cannot write internal notes."""
+def do_add_comment(ticket: Ticket, *, actor: User, body: str, is_internal: bool = False, at=None) -> Comment:
+    """Add a reply to the customer or an internal note. Customers cannot write internal notes.
+
+    ``at`` backdates the comment (demo data and imports); default now.
+    """
     body = (body or '').strip()
     if not body:
         raise InvalidInput(_('The comment is empty.'), fields={'body': [_('This field is required.')]})
@@ -220,7 +226,7 @@ def do_add_comment(ticket: Ticket, *, actor: User, body: str, is_internal: bool 
     if is_internal and actor.customer_id is not None:
         raise NotAllowed(_('Customers cannot write internal notes.'))
     ticket = lock_ticket(ticket)
-    now = timezone.now()
+    now = at or timezone.now()
     comment = Comment.objects.create(ticket=ticket, author=actor, body=body, is_internal=is_internal, created_at=now)
     touch(ticket, now)
     events.record_event(ticket, actor=actor, kind=EventKind.COMMENTED, comment=comment, is_internal=is_internal, at=now)

@@ -315,4 +315,27 @@ class SavedView(models.Model):
         return self.name
 
 
-__all__ = ['Attachment', 'Category', 'Comment', 'SavedView', 'Ticket', 'TicketEvent', 'TicketSequence']
+class TicketSearch(models.Model):
+    """The full-text documents of one ticket, kept current by tickets/search.py (derived data, not history).
+
+    ``public_text`` holds what a customer contact may match (title, description, number, customer, visible
+    fields, replies); ``internal_text`` what only staff may match (internal notes and internal-only fields).
+    Both are pre-segmented (jieba), space-separated lowercase tokens. The backend index lives beside this
+    table and is created by migration 0002: an FTS5 table on SQLite, generated tsvector columns on PostgreSQL.
+    """
+
+    ticket = models.OneToOneField(
+        Ticket, verbose_name=_('ticket'), primary_key=True, on_delete=models.CASCADE, related_name='search_document'
+    )
+    public_text = models.TextField(_('public text'), blank=True, default='')
+    internal_text = models.TextField(_('internal text'), blank=True, default='')
+
+    class Meta:
+        verbose_name = _('search document')
+        verbose_name_plural = _('search documents')
+
+    def __str__(self):
+        return str(self.ticket_id)
+
+
+__all__ = ['Attachment', 'Category', 'Comment', 'SavedView', 'Ticket', 'TicketEvent', 'TicketSearch', 'TicketSequence']

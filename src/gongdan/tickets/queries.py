@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from gongdan.accounts.models import TicketScope
 from gongdan.utilities.errors import NotFound
 
-from .models import Attachment, Comment, Ticket, TicketEvent
+from .models import Attachment, Comment, SavedView, Ticket, TicketEvent
 
 if TYPE_CHECKING:
     from gongdan.accounts.models import User
@@ -119,3 +119,19 @@ def access_attachment_by_id(user: User, attachment_id: int) -> Attachment:
     if attachment is None:
         raise NotFound(_('Attachment not found.'))
     return attachment
+
+
+def visible_saved_views(user: User) -> QuerySet[SavedView]:
+    """The user's own saved queue views plus those staff shared (customer contacts see only their own)."""
+    if user is None or not user.is_authenticated:
+        return SavedView.objects.none()
+    if user.customer_id is not None:
+        return SavedView.objects.filter(owner_id=user.pk)
+    return SavedView.objects.filter(Q(owner_id=user.pk) | Q(is_shared=True, owner__customer__isnull=True))
+
+
+def access_saved_view_by_id(user: User, view_id: int) -> SavedView:
+    view = visible_saved_views(user).filter(pk=view_id).first()
+    if view is None:
+        raise NotFound(_('Saved view not found.'))
+    return view

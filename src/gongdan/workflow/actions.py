@@ -46,6 +46,7 @@ def do_transition(
     comment_internal: bool = True,
     expected_revision: int | None = None,
     system: bool = False,
+    at=None,
 ) -> Ticket:
     """Move ``ticket`` along its process by ``transition_key``; enforce roles, required fields and guards.
 
@@ -54,7 +55,7 @@ def do_transition(
     a guard refuses (with the guard's reason); InvalidInput (400) for bad or missing field values.
     ``system=True`` is for the engine itself (approval decisions, clocks) and allows ``system`` transitions.
     Writes one TRANSITIONED event with every changed value, runs the transition's effects, and opens the
-    new state's approval step, if any.
+    new state's approval step, if any. ``at`` backdates the change (demo data and imports); default now.
     """
     ticket = lock_ticket(ticket)
     spec = ticket.spec
@@ -106,7 +107,7 @@ def do_transition(
     if refusals:
         raise NotAllowed('；'.join(refusals), code='guard_refused')
 
-    now = timezone.now()
+    now = at or timezone.now()
     changes: dict[str, list] = {'state': [ticket.state, transition.to]}
     for key, value in cleaned.items():
         if ticket.data.get(key) != value:
@@ -166,11 +167,11 @@ def do_transition(
     if spec.states[old_state].approval and not system:
         from gongdan.approvals.actions import cancel_open_approvals
 
-        cancel_open_approvals(ticket)  # left the approval state by hand (e.g. withdrawn): the request lapses
+        cancel_open_approvals(ticket, at=now)  # left the approval state by hand (e.g. withdrawn): the request lapses
     if new_state.approval:
         from gongdan.approvals.actions import do_open_approval
 
-        do_open_approval(ticket, new_state.approval, actor=actor)
+        do_open_approval(ticket, new_state.approval, actor=actor, at=now)
     return ticket
 
 

@@ -59,6 +59,10 @@ class ProcessVersion(models.Model):
     @property
     def spec(self) -> ProcessDef:
         """The validated definition (parsed once per version per process; versions never change)."""
+        cached = _SPECS.get((self.pk, self.digest))
+        if cached is not None:
+            # Lists may defer ``definition``: a cached version then needs neither the query nor the JSON decode.
+            return cached
         return _spec(self.pk, self.digest, self.definition)
 
 

@@ -1,0 +1,251 @@
+"""Route coverage: every URL of the project has a declared access rule, and ticket-scoped routes never leak.
+
+Adding a route? Add ONE line to ``ROUTE_ACCESS`` with its kind; an unlisted route fails
+``test_every_route_declares_its_access``. The kinds:
+
+- ``public``: anonymous users may call it (login, language switch, token exchange).
+- ``login-required``: agent UI without a ticket in the URL; anonymous users are sent to the login page.
+- ``ticket-scoped``: agent UI naming a ticket by ``<number>``; someone who may not see the ticket gets 404.
+- ``attachment-scoped``: serves an attachment by ``<pk>``; 404 unless the ticket and the file are visible.
+- ``admin``: the Django admin (``admin:*`` covers the whole namespace; it checks ``is_staff`` itself).
+- ``api-ticket-scoped``: API route naming a ticket by ``<pk>``; 404 JSON for someone who may not see it.
+- ``api-approval-scoped``: API route naming an approval request by ``<pk>``; 404 JSON unless its ticket is visible.
+- ``api-list``: API route needing authentication (lists, objects that are not tickets, "me").
+- ``api-schema``: the OpenAPI schema and its documentation page.
+
+For every scoped route the test asks, as customer B, for a ticket (or its attachment/approval) of customer A,
+and as an anonymous visitor: the answer must be 404 (UI), 404 JSON (API), and a redirect to the login page
+(UI) or 401/403 (API) respectively. A member of staff who may see the ticket must *not* get 404, which proves
+that the 404 comes from the access check and not from a wrong URL.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.shortcuts import resolve_url
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from gongdan.approvals.models import ApprovalRequest, ApprovalTask
+from gongdan.tickets.actions import do_add_attachment, do_create_ticket
+
+ROUTE_ACCESS: dict[str, str] = {
+    # --- accounts, i18n, admin
+    'accounts:login': 'public',
+    'accounts:logout': 'public',
+    'set_language': 'public',
+    'javascript-catalog': 'public',
+    'admin:*': 'admin',
+    # --- agent UI: queues (urls_queue.py)
+    'tickets:dashboard': 'login-required',
+    'tickets:ticket_list': 'login-required',
+    'tickets:saved_view_save': 'login-required',
+    'tickets:saved_view_delete': 'login-required',
+    'tickets:ticket_bulk_assign': 'login-required',
+    # --- agent UI: the ticket page (urls_ticket.py)
+    'tickets:ticket_create_choose': 'login-required',
+    'tickets:ticket_create': 'login-required',
+    'tickets:contact_options': 'login-required',
+    'tickets:process_diagram': 'login-required',
+    'tickets:ticket': 'ticket-scoped',
+    'tickets:ticket_action': 'ticket-scoped',
+    'tickets:ticket_comment': 'ticket-scoped',
+    'tickets:ticket_attachment_upload': 'ticket-scoped',
+    'tickets:ticket_assign': 'ticket-scoped',
+    'tickets:ticket_watch': 'ticket-scoped',
+    'tickets:ticket_approval': 'ticket-scoped',
+    'tickets:attachment_download': 'attachment-scoped',
+    # --- REST API (/api/v1/)
+    'api-auth-token': 'public',
+    'api-users-me': 'api-list',
+    'api-ticket-list': 'api-list',
+    'api-ticket-detail': 'api-ticket-scoped',
+    'api-ticket-actions': 'api-ticket-scoped',
+    'api-ticket-take-action': 'api-ticket-scoped',
+    'api-ticket-comments': 'api-ticket-scoped',
+    'api-ticket-events': 'api-ticket-scoped',
+    'api-ticket-approvals': 'api-ticket-scoped',
+    'api-approval-list': 'api-list',
+    'api-approval-detail': 'api-approval-scoped',
+    'api-approval-decide': 'api-approval-scoped',
+    'api-process-list': 'api-list',
+    'api-process-detail': 'api-list',
+    'api-customer-list': 'api-list',
+    'api-customer-detail': 'api-list',
+    'api-schema': 'api-schema',
+    'api-docs': 'api-schema',
+    # Unnamed patterns are keyed by their route: the JSON 404 for unknown API paths (api_urls.not_found).
+    'api/v1/^(?P<path>.*)$': 'public',
+}
+KINDS = {
+    'public',
+    'login-required',
+    'ticket-scoped',
+    'attachment-scoped',
+    'admin',
+    'api-ticket-scoped',
+    'api-approval-scoped',
+    'api-list',
+    'api-schema',
+}
+SCOPED = {'ticket-scoped', 'attachment-scoped', 'api-ticket-scoped', 'api-approval-scoped'}
+
+
+def project_routes() -> dict[str, tuple[str, URLPattern]]:
+    """Every URL pattern of the project as {key: (route, pattern)}; the key is the (namespaced) route name.
+
+    An unnamed pattern gets the key ``<namespace>:<route>`` so that it, too, has to be declared.
+    """
+    routes: dict[str, tuple[str, URLPattern]] = {}
+
+    def walk(patterns, prefix: str, namespace: str | None) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                inner = namespace
+                if p.namespace:
+                    inner = f'{namespace}:{p.namespace}' if namespace else p.namespace
+                walk(p.url_patterns, prefix + str(p.pattern), inner)
+                continue
+            route = prefix + str(p.pattern)
+            name = p.name or route
+            routes[f'{namespace}:{name}' if namespace else name] = (route, p)
+
+    walk(get_resolver().url_patterns, '', None)
+    return routes
+
+
+def declared_kind(key: str) -> str | None:
+    if key in ROUTE_ACCESS:
+        return ROUTE_ACCESS[key]
+    namespace = key.split(':', 1)[0] if ':' in key else None
+    return ROUTE_ACCESS.get(f'{namespace}:*') if namespace else None
+
+
+def test_every_route_declares_its_access():
+    routes = project_routes()
+    missing = sorted(f'{key}  ({route})' for key, (route, _p) in routes.items() if declared_kind(key) is None)
+    assert not missing, 'Routes without an entry in ROUTE_ACCESS (add one line each):\n' + '\n'.join(missing)
+    stale = sorted(k for k in ROUTE_ACCESS if not k.endswith(':*') and k not in routes)
+    assert not stale, f'ROUTE_ACCESS lists routes that no longer exist: {stale}'
+    assert set(ROUTE_ACCESS.values()) <= KINDS
+    # Namespace wildcards are for the Django admin only: everything else is declared one by one.
+    assert [k for k in ROUTE_ACCESS if k.endswith(':*')] == ['admin:*']
+
+
+# --- the requests ----------------------------------------------------------------------------------
+@pytest.fixture
+def scene(org, processes):
+    ticket = do_create_ticket(
+        'sd_event',
+        actor=org.agent,
+        title='甲公司的工单',
+        customer=org.customer_a,
+        values={'reporter_name': '张三', 'reporter_phone': '13800000000', 'symptom': '宕机'},
+    )
+    attachment = do_add_attachment(ticket, actor=org.agent, upload=SimpleUploadedFile('a.png', b'\x89PNG'))
+    approval = ApprovalRequest.objects.create(
+        ticket=ticket, step='x', mode='one', state=ticket.state, created_at=ticket.created_at
+    )
+    ApprovalTask.objects.create(request=approval, approver=org.supervisor)
+    return {'org': org, 'ticket': ticket, 'attachment': attachment, 'approval': approval}
+
+
+def url_for(name: str, kind: str, scene) -> str:
+    _route, pattern = project_routes()[name]
+    ticket = scene['ticket']
+    pk = {
+        'ticket-scoped': scene['approval'].pk,  # the only UI route with <pk> beside <number> is ticket_approval
+        'attachment-scoped': scene['attachment'].pk,
+        'api-ticket-scoped': ticket.pk,
+        'api-approval-scoped': scene['approval'].pk,
+    }[kind]
+    values = {'number': ticket.number, 'pk': pk, 'key': 'classify', 'process_key': ticket.process.key}
+    kwargs = {arg: values[arg] for arg in pattern.pattern.regex.groupindex}
+    return reverse(name, kwargs=kwargs)
+
+
+def scoped_routes():
+    return sorted(name for name, kind in ROUTE_ACCESS.items() if kind in SCOPED)
+
+
+def request(client, method: str, url: str, api: bool):
+    if method == 'get':
+        return client.get(url)
+    if api:
+        return client.post(url, data={}, content_type='application/json')
+    return client.post(url, data={})
+
+
+@pytest.mark.parametrize('name', scoped_routes())
+def test_scoped_routes_hide_other_customers_tickets(client, scene, name):
+    kind = ROUTE_ACCESS[name]
+    api = kind.startswith('api-')
+    url = url_for(name, kind, scene)
+    client.force_login(scene['org'].customer_user_b)
+    statuses = {}
+    for method in ('get', 'post'):
+        response = request(client, method, url, api)
+        statuses[method] = response.status_code
+        assert response.status_code in (404, 405), f'{method.upper()} {url} as customer B: {response.status_code}'
+        if response.status_code == 404 and api:
+            assert response.json()['code'] == 'not_found'
+    assert 404 in statuses.values(), f'{url}: no method reached the access check ({statuses})'
+
+
+@pytest.mark.parametrize('name', scoped_routes())
+def test_scoped_routes_turn_anonymous_visitors_away(client, scene, name):
+    kind = ROUTE_ACCESS[name]
+    api = kind.startswith('api-')
+    url = url_for(name, kind, scene)
+    login = resolve_url(settings.LOGIN_URL)
+    for method in ('get', 'post'):
+        response = request(client, method, url, api)
+        if api:
+            assert response.status_code in (401, 403), f'{method.upper()} {url}: {response.status_code}'
+            assert response.json()['code'] in ('not_authenticated', 'authentication_failed', 'permission_denied')
+        else:
+            assert response.status_code in (302, 405), f'{method.upper()} {url}: {response.status_code}'
+            if response.status_code == 302:
+                assert response['Location'].startswith(login)
+
+
+@pytest.mark.parametrize('name', scoped_routes())
+def test_scoped_routes_serve_staff_who_may_see_the_ticket(client, scene, name):
+    """The control: the same URL is not a 404 for an agent (scope all), so the 404 above is the access check."""
+    kind = ROUTE_ACCESS[name]
+    api = kind.startswith('api-')
+    url = url_for(name, kind, scene)
+    client.force_login(scene['org'].agent)
+    statuses = {method: request(client, method, url, api).status_code for method in ('get', 'post')}
+    assert any(code not in (404, 405) for code in statuses.values()), f'{url}: {statuses}'
+    assert all(code < 500 for code in statuses.values()), f'{url}: {statuses}'
+
+
+@pytest.mark.parametrize('name', sorted(n for n, k in ROUTE_ACCESS.items() if k == 'login-required'))
+def test_login_required_routes_redirect_anonymous_visitors(client, scene, name):
+    _route, pattern = project_routes()[name]
+    values = {'process_key': 'sd_event', 'key': 'sd_event', 'pk': 1}
+    url = reverse(name, kwargs={arg: values[arg] for arg in pattern.pattern.regex.groupindex})
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url)
+    assert response.status_code == 302, f'{url}: {response.status_code}'
+    assert response['Location'].startswith(resolve_url(settings.LOGIN_URL))
+
+
+@pytest.mark.parametrize('name', sorted(n for n, k in ROUTE_ACCESS.items() if k == 'api-list'))
+def test_api_routes_need_authentication(client, scene, name):
+    _route, pattern = project_routes()[name]
+    values = {'pk': scene['org'].customer_a.pk, 'key': 'sd_event'}
+    url = reverse(name, kwargs={arg: values[arg] for arg in pattern.pattern.regex.groupindex})
+    response = client.get(url)
+    assert response.status_code in (401, 403), f'{url}: {response.status_code}'
+    assert response['Content-Type'].startswith('application/json')
+
+
+def test_admin_requires_staff_login(client, scene):
+    response = client.get(reverse('admin:index'))
+    assert response.status_code == 302
+    client.force_login(scene['org'].customer_user_a)
+    assert client.get(reverse('admin:index')).status_code == 302  # not is_staff: back to the admin login
