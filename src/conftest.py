@@ -6,8 +6,10 @@ import pytest
 @pytest.fixture
 def processes(db):
     """The shipped process files, loaded into the test database."""
+    from gongdan.utilities.testing import ensure_builtin_roles
     from gongdan.workflow.actions import do_sync_processes
 
+    ensure_builtin_roles()
     do_sync_processes()
 
 

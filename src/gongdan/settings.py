@@ -109,7 +109,7 @@ MIDDLEWARE = [
     'django.middleware.security.SecurityMiddleware',
     'whitenoise.middleware.WhiteNoiseMiddleware',
     'django.contrib.sessions.middleware.SessionMiddleware',
-    'django.middleware.locale.LocaleMiddleware',
+    'gongdan.utilities.middleware.LanguageMiddleware',
     'django.middleware.common.CommonMiddleware',
     'django.middleware.csrf.CsrfViewMiddleware',
     'django.contrib.auth.middleware.AuthenticationMiddleware',
@@ -243,6 +243,7 @@ USE_TZ = True
 # --- Static files and uploads ------------------------------------------------------------------
 STATIC_URL = '/static/'
 STATIC_ROOT = DATA_DIR / 'static'
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when collectstatic has not run yet
 STATICFILES_DIRS = [BASE_DIR / 'static'] if (BASE_DIR / 'static').is_dir() else []
 STORAGES = {
     'default': {'BACKEND': 'django.core.files.storage.FileSystemStorage'},

@@ -18,6 +18,16 @@ def password_hash() -> str:
     return _HASH
 
 
+def ensure_builtin_roles() -> None:
+    """Recreate the built-in roles after a transactional test flushed the tables the data migration had filled."""
+    from gongdan.accounts.roles import BUILTIN_ROLES
+
+    for key, name, name_en, scope, staff in BUILTIN_ROLES:
+        Role.objects.get_or_create(
+            key=key, defaults={'name': name, 'name_en': name_en, 'ticket_scope': scope, 'is_staff_role': staff}
+        )
+
+
 def make_user(
     username: str,
     *roles: str,
@@ -45,6 +55,7 @@ class Org:
     """A service center with a head, the four SD-03 teams, two customers and a user per common role."""
 
     def __init__(self):
+        ensure_builtin_roles()
         self.company = OrgUnit.objects.create(code='company', name='公司', kind='company')
         self.center = OrgUnit.objects.create(code='csc', name='客服中心', kind='center', parent=self.company)
         self.ops = OrgUnit.objects.create(code='ops', name='运维中心', kind='center', parent=self.company)

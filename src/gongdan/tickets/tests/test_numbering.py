@@ -60,7 +60,7 @@ def test_a_rolled_back_creation_leaves_a_gap_not_a_duplicate():
     assert next_ticket_number('SD', day) == 'SD-20260504-0002'
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_creations_get_distinct_numbers(org, processes):
     """Threads filing tickets at the same moment never share a number (PostgreSQL only: SQLite has one writer)."""
     if connection.vendor != 'postgresql':

@@ -8,6 +8,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -23,7 +24,7 @@ SHANGHAI = ZoneInfo('Asia/Shanghai')
 @pytest.fixture
 def en(client):
     """Pages in English (the default language is zh-hans), so assertions do not depend on translations."""
-    client.defaults['HTTP_ACCEPT_LANGUAGE'] = 'en'
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = 'en'
     return client
 
 
@@ -497,7 +498,7 @@ def test_diagram_definition_follows_language_and_state(en, org, processes):
         'to': 'scheduled',
         'system': True,
     }
-    del en.defaults['HTTP_ACCEPT_LANGUAGE']
+    del en.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert '"title": "\\u5f85\\u5ba1\\u6838"' in en.get(ticket.get_absolute_url()).content.decode()  # 待审核
 
 
