@@ -58,6 +58,10 @@ demo: $(STAMP)
 vendor:
 	bash scripts/fetch-vendor.sh
 
+## messages: extract translatable strings into the zh_Hans catalogue and compile it (needs gettext)
+messages: $(STAMP)
+	bash scripts/messages.sh
+
 bench: $(DEV_STAMP)
 	$(BIN)/python bench/run.py
 
