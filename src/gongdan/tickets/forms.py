@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gongdan.accounts.models import Team, User
 from gongdan.customers.models import Contact, Customer
-from gongdan.utilities.errors import InvalidInput
+from gongdan.utilities.errors import InvalidInput, NotAllowed
 from gongdan.utilities.templatetags.gongdan import localized
 from gongdan.workflow.schema import CORE_FIELDS, FieldDef, FieldType, ProcessDef
 
@@ -335,6 +335,17 @@ def apply_errors(form: forms.Form, exc: InvalidInput, mapping: dict[str, str] | 
             form.add_error(name, messages)
         else:
             form.add_error(None, '{}: {}'.format(key, ' '.join(messages)))
+
+
+def form_action(form: forms.Form, action, *args, mapping: dict[str, str] | None = None, **kwargs):
+    """Call an action for a valid form; its InvalidInput/NotAllowed become form errors. None when it refused."""
+    try:
+        return action(*args, **kwargs)
+    except InvalidInput as exc:
+        apply_errors(form, exc, mapping)
+    except NotAllowed as exc:
+        form.add_error(None, exc.detail)
+    return None
 
 
 # --- the forms ---------------------------------------------------------------------------------------

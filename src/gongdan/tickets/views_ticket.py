@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -24,7 +23,7 @@ from gongdan.customers.models import Contact
 from gongdan.utilities.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from gongdan.utilities.templatetags.gongdan import localized
 from gongdan.workflow import engine
-from gongdan.workflow.actions import do_transition
+from gongdan.workflow.actions import do_transition_with_uploads
 from gongdan.workflow.models import Process
 from gongdan.workflow.schema import ProcessDef
 
@@ -36,7 +35,6 @@ from .actions import (
     do_assign_ticket,
     do_create_ticket,
     do_set_watching,
-    lock_ticket,
     may_create,
 )
 from .forms import (
@@ -47,6 +45,7 @@ from .forms import (
     TicketCreateForm,
     TransitionForm,
     apply_errors,
+    form_action,
 )
 from .models import Ticket, TicketEvent
 from .queries import (
@@ -143,39 +142,6 @@ def ticket_detail(request, number):
 
 
 # --- transitions ---------------------------------------------------------------------------------
-def _take_with_uploads(ticket: Ticket, transition, form: TransitionForm, user, **kwargs) -> Ticket:
-    """Store the files of attachment fields and take the transition, all or nothing.
-
-    The uploads bump the ticket's revision, so the stale-page check is done here under the ticket lock first.
-    If anything fails, the stored files of the rolled-back attachment rows are removed again.
-    """
-    stored = []
-    revision = kwargs.pop('expected_revision')
-    values = kwargs.pop('values')
-    try:
-        with transaction.atomic():
-            locked = lock_ticket(ticket)
-            if locked.revision != revision:
-                raise Conflict(STALE, code='stale')
-            for key, files in form.uploads().items():
-                fdef = ticket.spec.field(key)
-                ids = []
-                for upload in files:
-                    try:
-                        attachment = do_add_attachment(
-                            locked, actor=user, upload=upload, field=key, is_internal=not fdef.customer_visible
-                        )
-                    except InvalidInput as exc:
-                        reasons = [m for msgs in exc.fields.values() for m in msgs]
-                        raise InvalidInput(exc.detail, fields={key: reasons}) from None
-                    stored.append((attachment.file.storage, attachment.file.name))
-                    ids.append(attachment.pk)
-                values[key] = ids
-            return do_transition(locked, transition.key, actor=user, values=values, **kwargs)
-    except Exception:
-        for storage, name in stored:
-            storage.delete(name)
-        raise
 
 
 def _action_response(request, ticket, form, status):
@@ -208,10 +174,7 @@ def ticket_action(request, number, key):
             'expected_revision': data['revision'],
         }
         try:
-            if form.uploads():
-                _take_with_uploads(ticket, transition, form, request.user, **kwargs)
-            else:
-                do_transition(ticket, transition.key, actor=request.user, **kwargs)
+            do_transition_with_uploads(ticket, transition.key, actor=request.user, uploads=form.uploads(), **kwargs)
         except InvalidInput as exc:
             apply_errors(form, exc, form.field_names)
         except Conflict as exc:
@@ -236,18 +199,15 @@ def ticket_comment(request, number):
     ticket = _ticket_or_404(request.user, number)
     form = CommentForm(request.user, request.POST)
     if form.is_valid():
-        try:
-            comment = do_add_comment(
-                ticket,
-                actor=request.user,
-                body=form.cleaned_data['body'],
-                is_internal=form.cleaned_data.get('is_internal', False),
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        except NotAllowed as exc:
-            form.add_error(None, exc.detail)
-        else:
+        comment = form_action(
+            form,
+            do_add_comment,
+            ticket,
+            actor=request.user,
+            body=form.cleaned_data['body'],
+            is_internal=form.cleaned_data.get('is_internal', False),
+        )
+        if comment is not None:
             if not request.htmx:
                 messages.success(request, _('Comment added.'))
                 return redirect(ticket)
@@ -267,18 +227,15 @@ def ticket_attachment_upload(request, number):
     ticket = _ticket_or_404(request.user, number)
     form = AttachmentForm(request.user, request.POST, request.FILES)
     if form.is_valid():
-        try:
-            do_add_attachment(
-                ticket,
-                actor=request.user,
-                upload=form.cleaned_data['file'],
-                is_internal=form.cleaned_data.get('is_internal', False),
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        except NotAllowed as exc:
-            form.add_error(None, exc.detail)
-        else:
+        stored = form_action(
+            form,
+            do_add_attachment,
+            ticket,
+            actor=request.user,
+            upload=form.cleaned_data['file'],
+            is_internal=form.cleaned_data.get('is_internal', False),
+        )
+        if stored is not None:
             messages.success(request, _('File uploaded.'))
             return redirect(ticket)
     return _render_ticket(request, ticket, status=400, attachment_form=form)
@@ -310,16 +267,10 @@ def ticket_assign(request, number):
     if not can_dispatch(request.user, ticket):
         raise PermissionDenied(_('You may not assign tickets.'))
     form = AssignForm(request.POST)
-    if form.is_valid():
-        try:
-            do_assign_ticket(ticket, actor=request.user, **form.cleaned_data)
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        except NotAllowed as exc:
-            form.add_error(None, exc.detail)
-        else:
-            messages.success(request, _('Assignment saved.'))
-            return redirect(ticket)
+    assigned = form.is_valid() and form_action(form, do_assign_ticket, ticket, actor=request.user, **form.cleaned_data)
+    if assigned:
+        messages.success(request, _('Assignment saved.'))
+        return redirect(ticket)
     return _render_ticket(request, ticket, status=400, assign_form=form)
 
 

@@ -175,6 +175,55 @@ def do_transition(
     return ticket
 
 
+def do_transition_with_uploads(
+    ticket: Ticket,
+    transition_key: str,
+    *,
+    actor: User,
+    uploads: dict[str, list],
+    values: dict[str, Any] | None = None,
+    expected_revision: int | None = None,
+    **kwargs,
+) -> Ticket:
+    """Store the files of a transition's attachment fields and take the transition, all or nothing.
+
+    The uploads bump the ticket's revision, so the stale-page check is done first, under the ticket lock.
+    Files stored for attachment rows that the failure rolled back are removed again.
+    """
+    from gongdan.tickets.actions import do_add_attachment
+
+    if not uploads:
+        return do_transition(
+            ticket, transition_key, actor=actor, values=values, expected_revision=expected_revision, **kwargs
+        )
+    stored = []
+    values = dict(values or {})
+    try:
+        with transaction.atomic():
+            locked = lock_ticket(ticket)
+            if expected_revision is not None and locked.revision != expected_revision:
+                raise Conflict(_('The ticket was changed by someone else; reload it and try again.'), code='stale')
+            for key, files in uploads.items():
+                field = locked.spec.field(key)
+                ids = []
+                for upload in files:
+                    try:
+                        attachment = do_add_attachment(
+                            locked, actor=actor, upload=upload, field=key, is_internal=not field.customer_visible
+                        )
+                    except InvalidInput as exc:
+                        reasons = [m for msgs in exc.fields.values() for m in msgs]
+                        raise InvalidInput(exc.detail, fields={key: reasons}) from None
+                    stored.append((attachment.file.storage, attachment.file.name))
+                    ids.append(attachment.pk)
+                values[key] = ids
+            return do_transition(locked, transition_key, actor=actor, values=values, **kwargs)
+    except Exception:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+
+
 @transaction.atomic
 def do_sync_processes(directory=None) -> list[str]:
     """Load every process file into versioned rows; a changed file becomes a new version, old tickets keep theirs.
