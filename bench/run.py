@@ -116,6 +116,7 @@ class Server:
             'warning',
             '--timeout',
             '120',
+            '--no-control-socket',  # gunicorn 27's control socket path is per user: it collides with other servers
         ]
         self.proc = subprocess.Popen(cmd, env=env, cwd=ROOT)
         deadline = time.monotonic() + 60

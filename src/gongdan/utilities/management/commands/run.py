@@ -80,6 +80,9 @@ class Command(BaseCommand):
             '10',
             '--access-logfile',
             '-',
+            # gunicorn 27's control socket has one fixed path per user: a second server on the same machine
+            # (several web processes, a benchmark) would collide with it. Gongdan does not use it.
+            '--no-control-socket',
         ]
 
     def banner(self, bind: str) -> None:
