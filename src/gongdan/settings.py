@@ -155,6 +155,9 @@ def _database() -> dict:
                 'timeout': 30,
             },
             'TEST': {'NAME': os.environ.get('GONGDAN_TEST_SQLITE_NAME') or None},
+            # Keep connections across requests: opening one re-runs the PRAGMAs above on every request.
+            'CONN_MAX_AGE': env_int('GONGDAN_DB_CONN_MAX_AGE', 60),
+            'CONN_HEALTH_CHECKS': True,
         }
     import dj_database_url
 
