@@ -135,3 +135,15 @@ def access_saved_view_by_id(user: User, view_id: int) -> SavedView:
     if view is None:
         raise NotFound(_('Saved view not found.'))
     return view
+
+
+def creatable_processes(user: User) -> list:
+    """The active processes ``user`` may file tickets of (the intake menu)."""
+    from gongdan.workflow.models import Process
+
+    from .actions import may_create
+
+    if user is None or not user.is_authenticated:
+        return []
+    query = Process.objects.filter(is_active=True, current_version__isnull=False).select_related('current_version')
+    return [p for p in query if may_create(p, user)]

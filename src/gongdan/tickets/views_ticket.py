@@ -51,6 +51,7 @@ from .models import Ticket, TicketEvent
 from .queries import (
     access_attachment_by_id,
     access_ticket_by_number,
+    creatable_processes,
     sees_internal,
     visible_attachments,
     visible_events,
@@ -310,12 +311,7 @@ def ticket_approval(request, number, pk):
 @login_required
 def ticket_create_choose(request):
     """The processes the user may file tickets of."""
-    processes = [
-        p
-        for p in Process.objects.filter(is_active=True, current_version__isnull=False).select_related('current_version')
-        if may_create(p, request.user)
-    ]
-    return render(request, 'tickets/create_choose.html', {'processes': processes})
+    return render(request, 'tickets/create_choose.html', {'processes': creatable_processes(request.user)})
 
 
 def _creatable_process(user, process_key: str) -> Process:

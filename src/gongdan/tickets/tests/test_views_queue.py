@@ -345,3 +345,11 @@ def test_bulk_assign_refused_for_engineer(client, org, processes):
     )
     assert response.status_code == 403
     assert Ticket.objects.get(pk=ticket.pk).assignee is None
+
+
+def test_new_ticket_entry_only_for_users_who_may_file(client, org, processes):
+    """The navbar offers "New ticket" to the agent, not to a customer contact whom no process lets file."""
+    client.force_login(org.agent)
+    assert '/tickets/new/' in client.get('/').content.decode()
+    client.force_login(org.customer_user_a)
+    assert '/tickets/new/' not in client.get('/').content.decode()
