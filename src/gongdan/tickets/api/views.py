@@ -148,7 +148,10 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             channel=data['channel'],
             values=data['fields'],
         )
-        return self._detail(ticket, status.HTTP_201_CREATED)
+        # The new ticket already carries its related rows (set by the action); re-reading it would cost half
+        # of the request. The creator can always see what they filed.
+        serializer = TicketDetailSerializer(ticket, context=self.get_serializer_context())
+        return Response(serializer.data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary='The actions the caller may take now',
