@@ -9,7 +9,6 @@ from datetime import timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from gongdan.approvals.models import ApprovalStatus, ApprovalTask
 from gongdan.utilities.errors import GongdanError
 from gongdan.utilities.htmx import htmx_partial
+from gongdan.utilities.paging import CappedPaginator
 
 from . import actions, actions_views
 from .forms_queue import BulkAssignForm, QueueFilterSet, SaveViewForm
@@ -115,7 +115,7 @@ def dashboard(request):
 def ticket_list(request):
     """The queue: TicketFilterSet + free text on visible tickets, sortable, 25 a page. htmx gets the results only."""
     filterset = QueueFilterSet(request.GET, queryset=_listing(visible_tickets(request.user)), user=request.user)
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
+    paginator = CappedPaginator(filterset.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get('page'))
     query = request.GET.copy()
     query.pop('page', None)

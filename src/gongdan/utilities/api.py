@@ -16,12 +16,35 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import GongdanError
+from .paging import CappedPaginator
 
 
 class StandardPagination(PageNumberPagination):
+    """``{count, count_capped, next, previous, results}``; ``count`` stops at 10,000 (``count_capped`` true)."""
+
     page_size = 25
     page_size_query_param = 'page_size'
     max_page_size = 200
+    django_paginator_class = CappedPaginator
+
+    def get_paginated_response(self, data):
+        return Response(
+            {
+                'count': self.page.paginator.count,
+                'count_capped': self.page.paginator.capped,
+                'next': self.get_next_link(),
+                'previous': self.get_previous_link(),
+                'results': data,
+            }
+        )
+
+    def get_paginated_response_schema(self, schema):
+        response = super().get_paginated_response_schema(schema)
+        response['properties']['count_capped'] = {
+            'type': 'boolean',
+            'description': 'True when more rows match than the 10,000 counted; narrow the filter to page further.',
+        }
+        return response
 
 
 def _flatten(detail) -> dict[str, list[str]]:
