@@ -18,8 +18,12 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        # COUNT(*) over a LIMIT cap+1 subquery: the database stops after cap+1 index entries.
-        counted = self.object_list[: self.cap + 1].count()
+        # COUNT(*) over a LIMIT cap+1 subquery: the database stops after cap+1 index entries. Without the
+        # ORDER BY, the planner may take the index that matches the filter instead of the one matching the sort.
+        query = self.object_list
+        if hasattr(query, 'order_by'):
+            query = query.order_by()
+        counted = query[: self.cap + 1].count()
         self.capped = counted > self.cap
         return min(counted, self.cap)
 
