@@ -66,7 +66,8 @@ def may_create(process: Process, user: User) -> bool:
     return engine.is_admin(user) or user.has_role(*spec.create.roles)
 
 
-def _label(obj) -> str | None:
+def display_label(obj) -> str | None:
+    """How a related object appears in a timeline change (None stays None)."""
     return None if obj is None else str(obj)
 
 
@@ -174,9 +175,9 @@ def do_create_ticket(
         'title': [None, ticket.title],
         'priority': [None, ticket.priority],
         'state': [None, ticket.state],
-        'customer': [None, _label(customer)],
-        'team': [None, _label(ticket.team)],
-        'assignee': [None, _label(ticket.assignee)],
+        'customer': [None, display_label(customer)],
+        'team': [None, display_label(ticket.team)],
+        'assignee': [None, display_label(ticket.assignee)],
         **{k: [None, v] for k, v in cleaned.items()},
     }
     events.record_event(
@@ -255,9 +256,9 @@ def do_assign_ticket(
         raise InvalidInput(_('Some fields are missing or invalid.'), fields=errors)
     changes = {}
     if ticket.team_id != (team.pk if team else None):
-        changes['team'] = [_label(ticket.team), _label(team)]
+        changes['team'] = [display_label(ticket.team), display_label(team)]
     if ticket.assignee_id != (assignee.pk if assignee else None):
-        changes['assignee'] = [_label(ticket.assignee), _label(assignee)]
+        changes['assignee'] = [display_label(ticket.assignee), display_label(assignee)]
     if not changes:
         return ticket
     ticket.team, ticket.assignee = team, assignee

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongdan.tickets import events
-from gongdan.tickets.actions import lock_ticket, touch
+from gongdan.tickets.actions import display_label, lock_ticket, touch
 from gongdan.tickets.choices import EventKind
 from gongdan.tickets.models import Comment, Ticket
 from gongdan.tickets.priority import priority_for
@@ -22,8 +22,10 @@ if TYPE_CHECKING:
     from gongdan.accounts.models import User
 
 
-def _label(obj) -> str | None:
-    return None if obj is None else str(obj)
+def ensure_revision(ticket: Ticket, expected: int | None) -> None:
+    """Conflict (409) when the caller acted on an older revision of the (locked) ticket than the current one."""
+    if expected is not None and expected != ticket.revision:
+        raise Conflict(_('The ticket was changed by someone else; reload it and try again.'), code='stale')
 
 
 def core_values(ticket: Ticket) -> dict[str, str]:
@@ -66,8 +68,7 @@ def do_transition(
             _('Unknown action {key}.').format(key=transition_key),
             fields={'action': [_('No such action in this process.')]},
         ) from None
-    if expected_revision is not None and expected_revision != ticket.revision:
-        raise Conflict(_('The ticket was changed by someone else; reload it and try again.'), code='stale')
+    ensure_revision(ticket, expected_revision)
     if ticket.state not in transition.from_:
         raise Conflict(
             _('The ticket is now "{state}"; "{action}" no longer applies.').format(
@@ -135,9 +136,9 @@ def do_transition(
     if transition.assign:
         assignment = engine.resolve_assignment(ticket, transition.assign, spec, actor=actor, values=cleaned)
         if assignment.team != ticket.team:
-            changes['team'] = [_label(ticket.team), _label(assignment.team)]
+            changes['team'] = [display_label(ticket.team), display_label(assignment.team)]
         if assignment.assignee != ticket.assignee:
-            changes['assignee'] = [_label(ticket.assignee), _label(assignment.assignee)]
+            changes['assignee'] = [display_label(ticket.assignee), display_label(assignment.assignee)]
         ticket.team, ticket.assignee = assignment.team, assignment.assignee
         updated += ['team', 'assignee']
         if assignment.support_level and assignment.support_level != ticket.support_level:
@@ -201,8 +202,7 @@ def do_transition_with_uploads(
     try:
         with transaction.atomic():
             locked = lock_ticket(ticket)
-            if expected_revision is not None and locked.revision != expected_revision:
-                raise Conflict(_('The ticket was changed by someone else; reload it and try again.'), code='stale')
+            ensure_revision(locked, expected_revision)
             for key, files in uploads.items():
                 field = locked.spec.field(key)
                 ids = []

@@ -113,7 +113,8 @@ class Assignment:
 def resolve_assignment(
     ticket: Ticket, assign: AssignDef, spec: ProcessDef, *, actor: User | None, values: dict
 ) -> Assignment:
-    """Where ``assign`` sends the ticket. Round-robin locks the team row so two dispatches alternate."""
+    """Where ``assign`` sends the ticket (called inside actions: round-robin advances the team's pointer)."""
+    from gongdan.accounts.actions import do_take_round_robin_turn
     from gongdan.accounts.models import Team, User
     from gongdan.tickets.models import Category
 
@@ -160,19 +161,5 @@ def resolve_assignment(
             user_id = merged.get(assign.person_field)
             assignee = User.objects.filter(pk=user_id).first() if user_id else None
         case 'round_robin':
-            assignee = next_round_robin(team) if team else None
+            assignee = do_take_round_robin_turn(team) if team else None
     return Assignment(team=team, assignee=assignee, support_level=assign.support_level)
-
-
-def next_round_robin(team: Team) -> User | None:
-    """The active member after the one picked last (by id, wrapping); locks and updates ``team``."""
-    from gongdan.accounts.models import Team
-
-    locked = Team.objects.select_for_update().get(pk=team.pk)
-    members = list(locked.members.filter(is_active=True).order_by('pk'))
-    if not members:
-        return None
-    last = locked.last_assigned_id or 0
-    chosen = next((m for m in members if m.pk > last), members[0])
-    Team.objects.filter(pk=locked.pk).update(last_assigned=chosen)
-    return chosen
