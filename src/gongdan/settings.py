@@ -102,7 +102,10 @@ INSTALLED_APPS = [
     'gongdan.workflow',
     'gongdan.tickets',
     'gongdan.approvals',
+    'gongdan.calendars',
+    'gongdan.sla',
     'gongdan.portal',
+    'gongdan.notifications',
 ]
 
 MIDDLEWARE = [
@@ -206,6 +209,12 @@ if REDIS_URL:
 else:
     HUEY.update({'huey_class': 'huey.SqliteHuey', 'filename': str(DATA_DIR / 'huey.sqlite3')})
 
+# SLA clocks: each worker process sweeps due deadlines this often (seconds); near deadlines also get a
+# precise doorbell in the queue, so this bounds the lag of the rest (issue #3: every deadline within seconds).
+GONGDAN_SLA_SWEEP_SECONDS = env_int('GONGDAN_SLA_SWEEP_SECONDS', 2)
+if not 1 <= GONGDAN_SLA_SWEEP_SECONDS <= 60:
+    raise ImproperlyConfigured('GONGDAN_SLA_SWEEP_SECONDS must be between 1 and 60.')
+
 # --- Auth --------------------------------------------------------------------------------------
 AUTH_USER_MODEL = 'accounts.User'
 AUTHENTICATION_BACKENDS = ['axes.backends.AxesStandaloneBackend', 'django.contrib.auth.backends.ModelBackend']
@@ -288,6 +297,16 @@ else:
     # No SMTP server configured: mail is written to files under the data directory, readable in a demo.
     EMAIL_BACKEND = 'django.core.mail.backends.filebased.EmailBackend'
     EMAIL_FILE_PATH = DATA_DIR / 'mail'
+
+# --- Notifications -----------------------------------------------------------------------------
+# The address links in e-mails and robot posts point to (the agent UI as users reach it).
+GONGDAN_SITE_URL = os.environ.get('GONGDAN_SITE_URL', 'http://127.0.0.1:8000').strip().rstrip('/')
+if not GONGDAN_SITE_URL.startswith(('http://', 'https://')):
+    raise ImproperlyConfigured(f'GONGDAN_SITE_URL must start with http:// or https://, not {GONGDAN_SITE_URL!r}.')
+# Robot webhooks may reach private/loopback addresses only when this is on (closed networks, tests); otherwise
+# only public https targets and the hosts an administrator allow-lists (notifications/security.py).
+GONGDAN_WEBHOOK_ALLOW_PRIVATE = env_bool('GONGDAN_WEBHOOK_ALLOW_PRIVATE', default=False)
+GONGDAN_WEBHOOK_TIMEOUT = env_int('GONGDAN_WEBHOOK_TIMEOUT', 10)
 
 # --- REST API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

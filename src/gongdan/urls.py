@@ -9,6 +9,8 @@ urlpatterns = [
     path('api/v1/', include('gongdan.api_urls')),
     path('admin/', admin.site.urls),
     path('i18n/', include('django.conf.urls.i18n')),
+    path('notifications/', include('gongdan.notifications.urls')),
     path('jsi18n/', JavaScriptCatalog.as_view(), name='javascript-catalog'),
+    path('', include('gongdan.calendars.urls')),
     path('', include('gongdan.tickets.urls')),
 ]

@@ -76,10 +76,10 @@ class OrgUnitAdmin(admin.ModelAdmin):
 
 @admin.register(Team)
 class TeamAdmin(admin.ModelAdmin):
-    list_display = ('name', 'key', 'org_unit', 'duty_lead', 'member_count', 'is_active')
-    list_filter = ('is_active', 'org_unit')
+    list_display = ('name', 'key', 'org_unit', 'duty_lead', 'calendar', 'member_count', 'is_active')
+    list_filter = ('is_active', 'org_unit', 'calendar')
     search_fields = ('key', 'name')
-    list_select_related = ('org_unit', 'duty_lead')
+    list_select_related = ('org_unit', 'duty_lead', 'calendar')
     autocomplete_fields = ('org_unit', 'duty_lead')
     filter_horizontal = ('members',)
 

@@ -175,6 +175,15 @@ class Team(models.Model):
     )
     members = models.ManyToManyField(User, verbose_name=_('members'), blank=True, related_name='teams')
     email = models.EmailField(_('team e-mail'), blank=True)
+    calendar = models.ForeignKey(
+        'calendars.Calendar',
+        verbose_name=_('calendar'),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name='teams',
+        help_text=_("Working calendar of the SLA clocks of this team's tickets; empty: the process's."),
+    )
     is_active = models.BooleanField(_('active'), default=True)
     # Round-robin assignment remembers whom it picked last so the next ticket goes to the next member.
     last_assigned = models.ForeignKey(

@@ -23,7 +23,7 @@ class ContactInline(admin.TabularInline):
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     list_display = ('name', 'code', 'short_name', 'level', 'account_manager', 'contact_count', 'is_active')
-    list_filter = ('is_active', 'level')
+    list_filter = ('is_active', 'level', 'calendar')
     search_fields = ('code', 'name', 'short_name', 'phone')
     list_select_related = ('level', 'account_manager')
     autocomplete_fields = ('account_manager',)

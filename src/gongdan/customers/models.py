@@ -42,6 +42,17 @@ class Customer(models.Model):
         on_delete=models.SET_NULL,
         related_name='managed_customers',
     )
+    calendar = models.ForeignKey(
+        'calendars.Calendar',
+        verbose_name=_('calendar'),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name='customers',
+        help_text=_(
+            "Working calendar of this customer's SLA clocks (e.g. 24x7 for a VIP); empty: the team's or the process's."
+        ),
+    )
     phone = models.CharField(_('phone'), max_length=40, blank=True)
     address = models.CharField(_('address'), max_length=300, blank=True)
     notes = models.TextField(_('notes'), blank=True)

@@ -56,6 +56,17 @@ ROUTE_ACCESS: dict[str, str] = {
     'tickets:ticket_watch': 'ticket-scoped',
     'tickets:ticket_approval': 'ticket-scoped',
     'tickets:attachment_download': 'attachment-scoped',
+    # --- agent UI: working calendars, read-only, staff only (calendars/urls.py)
+    'calendars:calendar_list': 'login-required',
+    'calendars:calendar_detail': 'login-required',
+    # --- agent UI: notifications (notifications/urls.py); a person's own rows, the outbox for administrators
+    'notifications:list': 'login-required',
+    'notifications:bell': 'login-required',
+    'notifications:read': 'login-required',
+    'notifications:read_all': 'login-required',
+    'notifications:preferences': 'login-required',
+    'notifications:deliveries': 'login-required',
+    'notifications:delivery_retry': 'login-required',
     # --- REST API (/api/v1/)
     'api-auth-token': 'public',
     'api-users-me': 'api-list',
@@ -66,6 +77,7 @@ ROUTE_ACCESS: dict[str, str] = {
     'api-ticket-comments': 'api-ticket-scoped',
     'api-ticket-events': 'api-ticket-scoped',
     'api-ticket-approvals': 'api-ticket-scoped',
+    'api-ticket-clocks': 'api-ticket-scoped',
     'api-approval-list': 'api-list',
     'api-approval-detail': 'api-approval-scoped',
     'api-approval-decide': 'api-approval-scoped',
@@ -73,6 +85,10 @@ ROUTE_ACCESS: dict[str, str] = {
     'api-process-detail': 'api-list',
     'api-customer-list': 'api-list',
     'api-customer-detail': 'api-list',
+    'api-notification-list': 'api-list',
+    'api-notification-detail': 'api-list',
+    'api-notification-read': 'api-list',
+    'api-notification-read-all': 'api-list',
     'api-schema': 'api-schema',
     'api-docs': 'api-schema',
     # Unnamed patterns are keyed by their route: the JSON 404 for unknown API paths (api_urls.not_found).

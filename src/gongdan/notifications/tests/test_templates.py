@@ -1,0 +1,106 @@
+"""Every event type has its three templates, and each renders in Chinese and in English."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.template.loader import get_template
+from django.utils import timezone
+
+from gongdan.notifications.events import EVENT_TYPES
+from gongdan.notifications.rendering import render_message
+from gongdan.notifications.templatetags.notification_tags import duration
+from gongdan.tickets.actions import do_create_ticket
+
+STATE = {'key': 'open', 'title': '处理中', 'title_en': 'In progress', 'customer_title': '处理中'}
+SAMPLES = {
+    'ticket.assigned': {'team': '机房运维组', 'assignee': '李工', 'to_team': False, 'note': '尽快'},
+    'ticket.reply': {'author': '张三', 'text': '请提供截图', 'by_customer': True},
+    'ticket.note': {'author': '李工', 'text': '交换机端口异常'},
+    'ticket.state_changed': {
+        'from_state': STATE,
+        'to_state': {**STATE, 'title': '待回访', 'title_en': 'Awaiting callback', 'customer_title': '已解决'},
+        'transition': {'title': '电话解决', 'title_en': 'Solved by phone'},
+        'comment': '重启了服务',
+        'public_comment': '',
+    },
+    'approval.requested': {'step': {'title': '上级审批', 'title_en': "Superior's approval"}, 'requested_by': '客服'},
+    'approval.decided': {
+        'step': {'title': '上级审批', 'title_en': "Superior's approval"},
+        'approved': False,
+        'decided_by': '主任',
+        'comment': '人数太多',
+    },
+    'sla.warning': {'clock_title': '签收', 'level': 0, 'deadline': None, 'remaining': 300},
+    'sla.breached': {'clock_title': '签收', 'level': 0, 'deadline': None, 'overdue_by': dt.timedelta(minutes=75)},
+    'sla.escalated': {'clock_title': '故障处理', 'level': 2, 'deadline': None, 'overdue_by': dt.timedelta(hours=3)},
+    'calendar.data_missing': {'calendar': 'cn-workday', 'date': dt.date(2027, 1, 1), 'detail': '', 'url': '/admin/'},
+}
+ZH = {
+    'ticket.assigned': '已分派给您',
+    'ticket.reply': '新回复',
+    'ticket.note': '内部备注',
+    'ticket.state_changed': '待回访',
+    'approval.requested': '待您审批',
+    'approval.decided': '已驳回',
+    'sla.warning': '即将到期',
+    'sla.breached': '已超时',
+    'sla.escalated': '已升级至第 2 级',
+    'calendar.data_missing': '没有 2027-01-01 的数据',
+}
+
+
+@pytest.fixture
+def ticket(org, processes):
+    values = {'reporter_name': '王五', 'reporter_phone': '13812345678', 'symptom': '无法登录'}
+    return do_create_ticket('sd_event', actor=org.agent, title='打印机', values=values)
+
+
+def context_for(key, ticket):
+    from gongdan.notifications.actions import _ticket_context
+
+    context = {**SAMPLES[key], 'actor_name': '客服甲', 'for_customer': False, 'for_group': False}
+    if 'deadline' in context:
+        context['deadline'] = timezone.now()
+    if key != 'calendar.data_missing':
+        context['ticket'] = _ticket_context(ticket)
+        context['url'] = context['ticket']['url']
+    prepare = EVENT_TYPES[key].prepare
+    return prepare(context) if prepare else context
+
+
+def test_every_event_type_has_its_templates():
+    assert set(SAMPLES) == set(EVENT_TYPES), 'a sample context per event type'
+    for kind in EVENT_TYPES.values():
+        for part in ('subject.txt', 'body.txt', 'body.html'):
+            get_template(kind.template(part))
+
+
+@pytest.mark.parametrize('key', sorted(SAMPLES))
+def test_each_event_type_renders_in_chinese_and_english(key, ticket):
+    kind = EVENT_TYPES[key]
+    zh = render_message(kind, context_for(key, ticket), language='zh-hans')
+    en = render_message(kind, context_for(key, ticket), language='en')
+    for message in (zh, en):
+        assert message.subject and '\n' not in message.subject and len(message.subject) <= 250
+        assert message.text and '{%' not in message.text and '{{' not in message.text
+        assert message.html.lstrip().startswith('<!doctype html>') and '</html>' in message.html
+    assert ZH[key] in zh.subject, zh.subject
+    assert zh.subject != en.subject
+    if key != 'calendar.data_missing':
+        assert ticket.number in zh.subject and ticket.number in en.subject
+
+
+def test_html_escapes_what_users_typed(ticket):
+    context = context_for('ticket.reply', ticket)
+    context['text'] = '<script>alert(1)</script>'
+    message = render_message(EVENT_TYPES['ticket.reply'], context, language='zh-hans')
+    assert '<script>' not in message.html and '&lt;script&gt;' in message.html
+    assert '<script>alert(1)</script>' in message.text, 'the plain-text part is not HTML-escaped'
+
+
+def test_duration_filter():
+    assert duration(dt.timedelta(days=1, hours=2, minutes=5)) == '1 天 2 小时 5 分钟'
+    assert duration(30) == '< 1 分钟'
+    assert duration(None) == ''
