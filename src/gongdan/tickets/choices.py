@@ -47,3 +47,6 @@ class EventKind(models.TextChoices):
     WATCHER_REMOVED = 'watcher_removed', _('Watcher removed')
     APPROVAL_REQUESTED = 'approval_requested', _('Approval requested')
     APPROVAL_DECIDED = 'approval_decided', _('Approval decided')
+    SLA_WARNING = 'sla_warning', _('SLA warning')
+    SLA_BREACHED = 'sla_breached', _('SLA deadline passed')
+    SLA_ESCALATED = 'sla_escalated', _('Escalated')

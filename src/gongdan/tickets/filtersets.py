@@ -63,6 +63,15 @@ class TicketFilterSet(django_filters.FilterSet):
     updated_before = django_filters.IsoDateTimeFilter(
         field_name='updated_at', lookup_expr='lt', label=_('Updated before')
     )
+    sla = django_filters.ChoiceFilter(
+        method='filter_sla',
+        label=_('Service targets'),
+        choices=[
+            ('at_risk', _('At risk (due within 30 minutes)')),
+            ('breached', _('Breached')),
+            ('paused', _('Paused')),
+        ],
+    )
     ordering = django_filters.OrderingFilter(
         fields=(
             ('created_at', 'created'),
@@ -81,6 +90,15 @@ class TicketFilterSet(django_filters.FilterSet):
     def filter_state(self, queryset, name, value):
         keys = [v.strip() for v in value.split(',') if v.strip()]
         return queryset.filter(state__in=keys) if keys else queryset
+
+    def filter_sla(self, queryset, name, value):
+        """Issue #3: the "at risk" and "breached" queues, from the clocks' indexed deadlines."""
+        from gongdan.sla.queries import filter_sla
+
+        request = getattr(self, 'request', None)
+        if request is not None and getattr(request.user, 'customer_id', None) is not None:
+            return queryset  # service targets are internal: a customer's filter is ignored, not answered
+        return filter_sla(queryset, value)
 
     def filter_open(self, queryset, name, value):
         closed = Q(state_kind__in=['resolved', 'closed'])

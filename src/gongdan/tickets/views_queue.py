@@ -117,6 +117,13 @@ def ticket_list(request):
     filterset = QueueFilterSet(request.GET, queryset=_listing(visible_tickets(request.user)), user=request.user)
     paginator = CappedPaginator(filterset.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get('page'))
+    if request.user.customer_id is None:  # SLA badges: the most pressing clock of each row, one query a page
+        from gongdan.sla.queries import badges_for
+
+        page.object_list = list(page.object_list)
+        badges = badges_for(page.object_list)
+        for ticket in page.object_list:
+            ticket.sla_view = badges.get(ticket.pk)
     query = request.GET.copy()
     query.pop('page', None)
     context = {

@@ -108,6 +108,13 @@ def _approvals(ticket: Ticket, user, forms: dict | None = None) -> list[dict]:
     return out
 
 
+def _clocks(ticket: Ticket) -> list[dict]:
+    """The SLA clocks with their explanations (staff only: service targets are internal, issue #3)."""
+    from gongdan.sla.queries import clock_views, explain
+
+    return [{'view': view, 'explanation': explain(view.clock, now=view.now)} for view in clock_views(ticket)]
+
+
 def _render_ticket(request, ticket: Ticket, *, status: int = 200, **forms):
     """The ticket page; ``forms`` replaces a form with a bound one carrying errors."""
     user = request.user
@@ -129,7 +136,9 @@ def _render_ticket(request, ticket: Ticket, *, status: int = 200, **forms):
         'assign_form': None,
         'watching': ticket.watchers.filter(pk=user.pk).exists(),
         'diagram': None if is_customer else diagram_data(spec, ticket.state),
+        'clocks': [] if is_customer else _clocks(ticket),
     }
+    context['max_escalation'] = max((row['view'].clock.escalation_level for row in context['clocks']), default=0)
     if can_dispatch(user, ticket):
         context['assign_form'] = forms.get('assign_form') or AssignForm(
             initial={'team': ticket.team_id, 'assignee': ticket.assignee_id}

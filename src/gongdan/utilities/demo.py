@@ -99,6 +99,11 @@ ACCOUNTS = [
     DemoAccount('net_lead', '彭飞', ('duty_lead',), 'ops'),
     DemoAccount('auto_lead', '袁宁', ('duty_lead',), 'ops'),
     DemoAccount('auto_eng', '潘伟', ('engineer',), 'ops'),
+    DemoAccount('crc_noc', '钟毅', ('network_engineer',), 'crc'),
+    DemoAccount('crc_lead', '蔡斌', ('duty_lead',), 'crc'),
+    DemoAccount('crc_eng', '丁浩', ('engineer',), 'crc'),
+    DemoAccount('crc_data_lead', '任杰', ('duty_lead',), 'crc'),
+    DemoAccount('crc_data_eng', '姚远', ('engineer',), 'crc'),
 ]
 DEMO_USERNAMES = tuple(a.username for a in ACCOUNTS)
 
@@ -108,7 +113,11 @@ TEAMS = [
     ('machine_room_ops', '机房运维组', 'dutylead', ('dutylead', 'engineer', 'mr_eng')),
     ('network_ops', '通信网络运维组', 'net_lead', ('net_lead', 'neteng')),
     ('automation_ops', '自动化运维组', 'auto_lead', ('auto_lead', 'auto_eng')),
+    # CRC-07: the specialties a fault is dispatched to (the response center's maintenance groups)
+    ('crc_transport', '传输专业维护组', 'crc_lead', ('crc_lead', 'crc_eng')),
+    ('crc_data', '数据专业维护组', 'crc_data_lead', ('crc_data_lead', 'crc_data_eng')),
 ]
+TEAM_UNITS = {'crc_transport': 'crc', 'crc_data': 'crc'}  # other teams belong to the ops center
 
 LEVELS = [('vip', 'VIP客户', 10), ('key', '重点客户', 20), ('standard', '普通客户', 50)]
 
@@ -372,7 +381,7 @@ def _sync_teams(units: dict[str, OrgUnit], users: dict[str, User]) -> dict[str, 
             key=key,
             defaults={
                 'name': name,
-                'org_unit': units['ops'],
+                'org_unit': units[TEAM_UNITS.get(key, 'ops')],
                 'duty_lead': users[lead],
                 'email': f'{key}@{EMAIL_DOMAIN}',
                 'is_active': True,
@@ -786,7 +795,8 @@ def build_tickets(directory: Directory, *, now: dt.datetime | None = None, seed:
 
 def ensure_processes() -> None:
     """The demo needs the shipped processes; load the process files if they are not in the database yet."""
-    if Process.objects.filter(key__in=['sd_event', 'idc_visit'], current_version__isnull=False).count() < 2:
+    keys = ['sd_event', 'idc_visit', 'crc_fault']
+    if Process.objects.filter(key__in=keys, current_version__isnull=False).count() < len(keys):
         do_sync_processes()
 
 
@@ -800,6 +810,10 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
     already = Ticket.objects.filter(created_by__username__in=DEMO_USERNAMES).exists()
     if tickets and not already:
         states = build_tickets(directory)
+    if tickets and not Ticket.objects.filter(process__key='crc_fault').exists():
+        from .demo_crc import build_fault_tickets
+
+        states.update(build_fault_tickets(directory))
     return {
         'accounts': len(directory.users),
         'customers': len(directory.customers),

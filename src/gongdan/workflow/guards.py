@@ -66,3 +66,26 @@ def repair_form_complete(ctx: TransitionContext) -> str | None:
     if missing:
         return _('The repair form is incomplete: {missing}.').format(missing='、'.join(missing))
     return None
+
+
+@guard('suspension_consented')
+def suspension_consented(ctx: TransitionContext) -> str | None:
+    """CRC-07: a fault may be suspended (挂起) only with the local user's consent, recorded with who gave it."""
+    if _value(ctx, 'user_consent') is not True:
+        return _("Suspension needs the local user's consent; record it first.")
+    return None
+
+
+@guard('resume_time_in_future')
+def resume_time_in_future(ctx: TransitionContext) -> str | None:
+    """CRC-07: a suspension names when work resumes; that time must lie ahead (the clocks resume at it)."""
+    from django.utils import timezone
+    from django.utils.dateparse import parse_datetime
+
+    raw = _value(ctx, 'resume_at')
+    when = parse_datetime(raw) if isinstance(raw, str) else raw
+    if when is None:
+        return _('Enter when work will resume.')
+    if when <= timezone.now():
+        return _('The expected resume time has already passed.')
+    return None

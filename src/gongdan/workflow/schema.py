@@ -18,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 SLUG = r'^[a-z][a-z0-9_]*$'
 RULE_ID = re.compile(r'^(IDC|SVC|CRC|SD|CSC)-\d{2}$')
 Slug = Annotated[str, Field(pattern=SLUG, max_length=50)]
+# Calendar keys are data keys such as "cn-workday" and "24x7" (calendars app), not identifiers.
+CalendarKey = Annotated[str, Field(pattern=r'^[a-z0-9][a-z0-9_-]*$', max_length=50)]
 
 
 class Model(BaseModel):
@@ -123,6 +125,23 @@ class StateKind(StrEnum):
     CLOSED = 'closed'
 
 
+class AutoDef(Model):
+    """How a waiting state ends by itself: a system transition at the time a field names and/or on a customer reply.
+
+    CRC-07: a suspended (挂起) fault resumes at the expected resume time or when the customer writes back.
+    """
+
+    transition: Slug
+    at_field: Slug | None = None  # a datetime field holding when to leave the state
+    on_customer_reply: bool = False
+
+    @model_validator(mode='after')
+    def _some_trigger(self) -> AutoDef:
+        if self.at_field is None and not self.on_customer_reply:
+            raise ValueError('auto needs at_field, on_customer_reply: true, or both')
+        return self
+
+
 class StateDef(Cited):
     title: str
     title_en: str = ''
@@ -131,6 +150,7 @@ class StateDef(Cited):
     description: str = ''
     customer_title: str = ''  # what a customer contact sees instead of the internal title
     approval: Slug | None = None  # entering the state opens this approval step
+    auto: AutoDef | None = None  # leave the state by itself at a time or on the customer's reply (挂起 resume)
 
     @model_validator(mode='after')
     def _final_kind(self) -> StateDef:
@@ -246,6 +266,20 @@ class ApprovalDef(Cited):
 
 
 # --- SLA clocks (declared here; the clock engine lives in the sla app) -------------------------------
+# Event names a clock trigger may use besides the process's transition keys: the timeline's event kinds,
+# and three kinds of comment (a reply to the customer, an internal note, a reply written by the customer).
+EVENT_NAMES = (
+    'created',
+    'transitioned',
+    'assigned',
+    'fields_changed',
+    'commented',
+    'reply',
+    'note',
+    'customer_reply',
+    'attachment_added',
+)
+
 class Duration(Model):
     """A target duration: wall-clock units, or working units on the clock's calendar."""
 
@@ -294,11 +328,23 @@ class ClockDef(Cited):
     stop: Trigger
     pause: Trigger = Field(default_factory=Trigger)
     target: Duration
-    calendar: Slug | None = None
+    calendar: CalendarKey | None = None
     by_priority: dict[Literal['p1', 'p2', 'p3', 'p4'], Duration] = Field(default_factory=dict)
     by_customer_level: dict[Slug, Duration] = Field(default_factory=dict)
     recurring: RecurringDef | None = None
+    warn_before: Duration | None = None  # a warning this long before the deadline (CRC-05 "warn before deadlines")
     escalations: list[EscalationDef] = Field(default_factory=list)
+
+    @model_validator(mode='after')
+    def _ladder(self) -> ClockDef:
+        levels = [e.level for e in self.escalations]
+        if len(set(levels)) != len(levels):
+            raise ValueError(f'clock {self.key!r}: an escalation level is used twice')
+        if levels != sorted(levels):
+            raise ValueError(f'clock {self.key!r}: list the escalations in level order')
+        if self.pause.events:
+            raise ValueError(f'clock {self.key!r}: pause takes states only (a clock is paused while in them)')
+        return self
 
 
 # --- The process -----------------------------------------------------------------------------------
@@ -318,7 +364,7 @@ class ProcessDef(Cited):
     title_en: str = ''
     description: str = ''
     prefix: Annotated[str, Field(pattern=r'^[A-Z][A-Z0-9]{1,7}$')]
-    calendar: Slug | None = None
+    calendar: CalendarKey | None = None
     initial: Slug
     categories: list[CategoryDef] = Field(default_factory=list)
     fields: list[FieldDef] = Field(default_factory=list)
@@ -355,6 +401,10 @@ class ProcessDef(Cited):
 
     def transitions_from(self, state: str) -> list[TransitionDef]:
         return [t for t in self.transitions if state in t.from_]
+
+    def event_names(self) -> set[str]:
+        """Names a clock may start, stop or reset on: timeline event kinds, comment kinds and transition keys."""
+        return set(EVENT_NAMES) | {t.key for t in self.transitions}
 
     def category(self, key: str) -> CategoryDef | None:
         return next((c for c in self.categories if c.key == key), None)
@@ -436,11 +486,39 @@ class ProcessDef(Cited):
                     errors.append((f'approvals.{key}.{end}', f'transition {tkey!r} must be "system: true"'))
                 elif holders and not set(holders) <= set(t.from_):
                     errors.append((f'approvals.{key}.{end}', f'transition {tkey!r} must start from {holders}'))
+        known_events = self.event_names()
         for i, clock in enumerate(self.clocks):
             for part in ('start', 'stop', 'pause'):
                 for j, s in enumerate(getattr(clock, part).states):
                     if s not in states:
                         errors.append((f'clocks[{i}].{part}.states[{j}]', f'unknown state {s!r}'))
+                for j, e in enumerate(getattr(clock, part).events):
+                    if e not in known_events:
+                        errors.append((f'clocks[{i}].{part}.events[{j}]', f'unknown event {e!r}'))
+            if not (clock.start.states or clock.start.events):
+                errors.append((f'clocks[{i}].start', 'a clock needs a state or an event that starts it'))
+            for j, e in enumerate(clock.recurring.reset_on if clock.recurring else []):
+                if e not in known_events:
+                    errors.append((f'clocks[{i}].recurring.reset_on[{j}]', f'unknown event {e!r}'))
+            if not clock.rules:
+                errors.append((f'clocks[{i}].rules', f'clock {clock.key!r} cites no seed-rule ID'))
+        for key, state in self.states.items():
+            if state.auto is None:
+                continue
+            t = next((t for t in self.transitions if t.key == state.auto.transition), None)
+            if t is None:
+                errors.append((f'states.{key}.auto.transition', f'unknown transition {state.auto.transition!r}'))
+            elif not t.system or key not in t.from_:
+                errors.append(
+                    (
+                        f'states.{key}.auto.transition',
+                        f'transition {t.key!r} must be "system: true" and start from {key!r}',
+                    )
+                )
+            if state.auto.at_field is not None:
+                f = next((f for f in self.fields if f.key == state.auto.at_field), None)
+                if f is None or f.type != FieldType.DATETIME:
+                    errors.append((f'states.{key}.auto.at_field', f'{state.auto.at_field!r} is not a datetime field'))
         if len({c.key for c in self.clocks}) != len(self.clocks):
             errors.append(('clocks', 'a clock key is used twice'))
 

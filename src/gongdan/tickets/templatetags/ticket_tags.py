@@ -39,7 +39,11 @@ EVENT_ICONS = {
     EventKind.COMMENTED: 'bg-green',
     EventKind.APPROVAL_REQUESTED: 'bg-yellow',
     EventKind.APPROVAL_DECIDED: 'bg-orange',
+    EventKind.SLA_WARNING: 'bg-orange',
+    EventKind.SLA_BREACHED: 'bg-red',
+    EventKind.SLA_ESCALATED: 'bg-red',
 }
+SLA_KINDS = (EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.SLA_ESCALATED)
 
 
 def _empty(value) -> bool:
@@ -278,6 +282,8 @@ def _heading(event: TicketEvent, spec: ProcessDef) -> str:
         return _('Internal note') if event.is_internal else _('Reply')
     if event.kind == EventKind.APPROVAL_REQUESTED and event.note:
         return _('Approval requested: {step}').format(step=event.note)
+    if event.kind in SLA_KINDS and event.note:  # e.g. "SLA 超时：签收时限"
+        return f'{EventKind(event.kind).label}：{event.note}'
     return str(EventKind(event.kind).label) if event.kind in EventKind.values else event.kind
 
 
@@ -306,7 +312,7 @@ def describe_events(events, ticket: Ticket, viewer: User, formatter: ValueFormat
             color=EVENT_ICONS.get(event.kind, 'bg-secondary'),
             from_state=state_label(spec, event.from_state, viewer),
             to_state=state_label(spec, event.to_state, viewer),
-            note='' if event.kind == EventKind.APPROVAL_REQUESTED else event.note,
+            note='' if event.kind in (EventKind.APPROVAL_REQUESTED, *SLA_KINDS) else event.note,
         )
         comment = event.comment if event.comment_id else None
         if comment is not None and (viewer.customer_id is None or not comment.is_internal):
@@ -326,6 +332,8 @@ def _change(spec, key, pair, event, viewer, fields, all_fields, approval_titles,
     if key == 'state' and event.kind != EventKind.CREATED:
         return None  # shown as "from → to"
     before, after = pair
+    if event.kind in SLA_KINDS:
+        return _sla_change(key, before, after)
     if key in fields:
         fdef = fields[key]
         label, show = localized(fdef, 'label'), lambda v: formatter.html(fdef, v)
@@ -341,6 +349,20 @@ def _change(spec, key, pair, event, viewer, fields, all_fields, approval_titles,
         return None
     # A value set for the first time shows only the new one.
     return Change(label, None if _empty(before) else show(before), show(after))
+
+
+def _sla_change(key, before, after) -> Change | None:
+    """An SLA event's lines: the deadline (local time), the escalation level, a new team or priority."""
+    if key == 'deadline' and after:
+        when = parse_datetime(after)
+        return Change(_('Deadline'), None, date_format(timezone.localtime(when), 'Y-m-d H:i:s') if when else after)
+    if key == 'escalation_level':
+        return Change(_('Escalation level'), None, str(after))
+    if key in ('team', 'assignee'):
+        return Change(CORE_LABELS[key](), before, after)
+    if key == 'priority':
+        return Change(_('Priority'), str(Priority(before).label), str(Priority(after).label))
+    return None  # the clock's key is in the heading already
 
 
 @register.filter

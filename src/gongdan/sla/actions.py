@@ -1,0 +1,625 @@
+"""The clock engine's writes (issue #3; CRC-07 duty rules, CRC-05 step deadlines, SD-01, CSC-04).
+
+Two entry points:
+
+* ``on_ticket_event`` — registered on the ticket timeline, called *inside* every action's transaction
+  with the new event: it starts, pauses, resumes, resets and stops the ticket's clocks as the process
+  file declares, arms their timers and arms a waiting state's automatic exit (挂起 resume). A clock
+  row therefore commits or rolls back together with the change that moved it.
+* ``do_fire_timer`` — called by the worker's sweep for a due timer: it locks the ticket, re-checks the
+  timer under the lock and marks it fired in the same transaction as its effect (breach, warning,
+  escalation, automatic transition). Two workers never fire the same timer; a worker killed mid-fire
+  rolls back and the timer stays due for the next sweep.
+
+``do_recompute_deadlines`` re-arms open working-time timers when calendar data changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from gongdan.tickets import events as ticket_events
+from gongdan.tickets.choices import EventKind
+
+from . import timing
+from .models import Basis, Clock, ClockLog, ClockLogKind, ClockStatus, Outcome, Timer, TimerKind
+
+if TYPE_CHECKING:
+    from gongdan.calendars.businesstime import Schedule
+    from gongdan.tickets.models import Ticket, TicketEvent
+    from gongdan.workflow.schema import ClockDef, ProcessDef
+
+log = logging.getLogger(__name__)
+
+PRIORITY_ORDER = ['p4', 'p3', 'p2', 'p1']
+DOORBELL_HORIZON = dt.timedelta(minutes=15)  # timers due sooner than this get a precise doorbell in the queue
+SLA_EVENT_KINDS = {EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.SLA_ESCALATED}
+
+
+# --- which names an event carries ------------------------------------------------------------------
+def event_names(event: TicketEvent) -> set[str]:
+    """The trigger names an event matches: its kind, the transition key, and the kind of comment."""
+    names = {event.kind}
+    if event.transition:
+        names.add(event.transition)
+    if event.kind == EventKind.COMMENTED and event.comment_id:
+        author = event.comment.author
+        if author is not None and author.customer_id is not None:
+            names.add('customer_reply')
+        else:
+            names.add('note' if event.is_internal else 'reply')
+    return names
+
+
+def _schedule(calendar_id: int | None) -> Schedule | None:
+    if calendar_id is None:
+        return None
+    from gongdan.calendars.queries import get_schedule
+
+    return get_schedule(calendar_id)
+
+
+def _calendar_id(key_or_id) -> int:
+    from gongdan.calendars.models import Calendar
+
+    if isinstance(key_or_id, int):
+        return key_or_id
+    return Calendar.objects.only('pk').get(key=key_or_id).pk
+
+
+# --- the listener --------------------------------------------------------------------------------
+def on_ticket_event(event: TicketEvent) -> None:
+    """Move the ticket's clocks for one new timeline event (inside the action's transaction)."""
+    if event.kind in SLA_EVENT_KINDS and 'priority' not in (event.changes or {}):
+        return  # the engine's own events move no clock (unless an escalation raised the priority)
+    ticket = event.ticket
+    spec = ticket.spec
+    has_auto = any(s.auto for s in spec.states.values())
+    if not spec.clocks and not has_auto:
+        return
+    names = event_names(event)
+    entered = event.to_state if event.kind in (EventKind.CREATED, EventKind.TRANSITIONED) else ''
+    left = event.from_state if event.kind == EventKind.TRANSITIONED else ''
+    now = event.created_at
+    armed: list[Timer] = []
+    if spec.clocks:
+        clocks = {c.key: c for c in Clock.objects.filter(ticket=ticket)}
+        for decl in spec.clocks:
+            armed += _follow(
+                ticket, spec, decl, clocks.get(decl.key), names=names, entered=entered, event=event, now=now
+            )
+    if has_auto:
+        armed += _follow_auto(ticket, spec, names=names, entered=entered, left=left, event=event, now=now)
+    ring_doorbell(armed)
+
+
+def _follow(
+    ticket: Ticket, spec: ProcessDef, decl: ClockDef, clock: Clock | None, *, names, entered, event, now
+) -> list[Timer]:
+    paused_state = bool(entered) and entered in decl.pause.states
+    if clock is None:
+        starts = (entered and entered in decl.start.states) or bool(names & set(decl.start.events))
+        if not starts or event.kind in SLA_EVENT_KINDS:
+            return []
+        clock, armed = _start(ticket, spec, decl, now)
+        if paused_state or (not entered and ticket.state in decl.pause.states):
+            _pause(clock, now)
+            armed = []
+        return armed
+    if clock.status == ClockStatus.STOPPED:
+        return []
+    stops = (entered and (entered in decl.stop.states or spec.states[entered].final)) or bool(
+        names & set(decl.stop.events)
+    )
+    if stops:
+        _stop(clock, now)
+        return []
+    armed: list[Timer] = []
+    if decl.recurring and names & set(decl.recurring.reset_on) and clock.status == ClockStatus.RUNNING:
+        armed = _reset(ticket, decl, clock, now)
+    if entered:
+        if paused_state and clock.status == ClockStatus.RUNNING:
+            _pause(clock, now)
+            return []
+        if not paused_state and clock.status == ClockStatus.PAUSED:
+            return _resume(clock, now)
+    if 'priority' in (event.changes or {}) and decl.by_priority and clock.status == ClockStatus.RUNNING:
+        armed += _retarget(ticket, decl, clock, now)
+    return armed
+
+
+# --- clock life -----------------------------------------------------------------------------------
+def _start(ticket: Ticket, spec: ProcessDef, decl: ClockDef, now: dt.datetime) -> tuple[Clock, list[Timer]]:
+    target = timing.target_duration(decl, ticket)
+    calendar_ref, calendar_source = timing.calendar_key_for(decl, spec, ticket)
+    calendar_id = _calendar_id(calendar_ref) if timing.needs_calendar(decl, ticket) else None
+    schedule = _schedule(calendar_id)
+    basis = timing.basis_of(target)
+    target_offset = timing.offset_of(target, start=now, schedule=schedule)
+    clock = Clock.objects.create(
+        ticket=ticket,
+        key=decl.key,
+        title=decl.title,
+        title_en=decl.title_en,
+        basis=basis,
+        calendar_id=calendar_id,
+        target_seconds=target_offset,
+        target_label=timing.label_of(target),
+        started_at=now,
+        segment_started_at=now,
+    )
+    timers = _arm_cycle(clock, decl, schedule, now)
+    _log(
+        clock,
+        ClockLogKind.STARTED,
+        now,
+        target=timing.label_of(target),
+        calendar_source=calendar_source if calendar_id else '',
+        coverage_warning=_coverage_warning(calendar_id, clock.deadline),
+    )
+    return clock, timers
+
+
+def _arm_cycle(clock: Clock, decl: ClockDef, schedule: Schedule | None, now: dt.datetime) -> list[Timer]:
+    """Create the timers of the clock's current cycle (target, warning, escalation ladder) and set its deadline."""
+    specs = [(TimerKind.TARGET, 0, clock.basis, clock.target_seconds)]
+    if decl.warn_before:
+        warn = timing.offset_of(decl.warn_before, start=now, schedule=schedule)
+        if clock.target_seconds > warn:
+            specs.append((TimerKind.WARNING, 0, clock.basis, clock.target_seconds - warn))
+    for esc in decl.escalations:
+        specs.append(
+            (
+                TimerKind.ESCALATION,
+                esc.level,
+                timing.basis_of(esc.after),
+                timing.offset_of(esc.after, start=now, schedule=schedule),
+            )
+        )
+    timers = [
+        Timer(
+            ticket_id=clock.ticket_id,
+            clock=clock,
+            key=f'{clock.key}:{kind}:{level}:{clock.cycle}',
+            kind=kind,
+            level=level,
+            cycle=clock.cycle,
+            basis=basis,
+            offset_seconds=offset,
+            due_at=_due(clock, basis, offset, schedule),
+        )
+        for kind, level, basis, offset in specs
+    ]
+    Timer.objects.bulk_create(timers)
+    clock.deadline = timers[0].due_at
+    clock.save(update_fields=['deadline'])
+    return timers
+
+
+def _due(clock: Clock, basis: str, offset: int, schedule: Schedule | None) -> dt.datetime:
+    return timing.due_instant(
+        offset=offset,
+        basis=basis,
+        segment_started_at=clock.segment_started_at,
+        elapsed_wall=clock.elapsed_wall,
+        elapsed_working=clock.elapsed_working,
+        schedule=schedule,
+    )
+
+
+def _pending(clock: Clock):
+    return Timer.objects.filter(clock=clock, fired_at__isnull=True, cancelled=False)
+
+
+def _consume(clock: Clock, now: dt.datetime) -> None:
+    wall, working = timing.consumed(since=clock.segment_started_at, until=now, schedule=_schedule(clock.calendar_id))
+    clock.elapsed_wall += wall
+    clock.elapsed_working += working
+    clock.segment_started_at = None
+
+
+def _pause(clock: Clock, now: dt.datetime) -> None:
+    """Stop consuming time (CRC-07 挂起 after its approval); the pending timers lose their instant."""
+    _consume(clock, now)
+    clock.status = ClockStatus.PAUSED
+    clock.paused_at = now
+    if clock.breached_at is None:
+        clock.deadline = None
+    clock.save(
+        update_fields=['elapsed_wall', 'elapsed_working', 'segment_started_at', 'status', 'paused_at', 'deadline']
+    )
+    _pending(clock).update(due_at=None)
+    _log(clock, ClockLogKind.PAUSED, now)
+
+
+def _resume(clock: Clock, now: dt.datetime) -> list[Timer]:
+    paused_for = max(0, int((now - clock.paused_at).total_seconds())) if clock.paused_at else 0
+    clock.paused_seconds += paused_for
+    clock.paused_at = None
+    clock.status = ClockStatus.RUNNING
+    clock.segment_started_at = now
+    armed = _rearm(clock)
+    clock.save(update_fields=['paused_seconds', 'paused_at', 'status', 'segment_started_at', 'deadline'])
+    _log(clock, ClockLogKind.RESUMED, now, paused_seconds=paused_for)
+    return armed
+
+
+def _rearm(clock: Clock) -> list[Timer]:
+    """Give every pending timer of a running clock its instant again (after a resume or a calendar change)."""
+    schedule = _schedule(clock.calendar_id)
+    timers = list(_pending(clock))
+    for timer in timers:
+        timer.due_at = _due(clock, timer.basis, timer.offset_seconds, schedule)
+        if timer.kind == TimerKind.TARGET:
+            clock.deadline = timer.due_at
+    Timer.objects.bulk_update(timers, ['due_at'])
+    return timers
+
+
+def _stop(clock: Clock, now: dt.datetime) -> None:
+    """The clock's goal was reached (or the ticket ended): judge it met or breached."""
+    if clock.status == ClockStatus.RUNNING:
+        _consume(clock, now)
+    elif clock.paused_at:
+        clock.paused_seconds += max(0, int((now - clock.paused_at).total_seconds()))
+        clock.paused_at = None
+    clock.status = ClockStatus.STOPPED
+    clock.stopped_at = now
+    clock.outcome = Outcome.BREACHED if clock.breaches else Outcome.MET
+    clock.save()
+    _pending(clock).update(cancelled=True)
+    detail = {'outcome': clock.outcome}
+    if clock.deadline is not None:
+        detail['margin_seconds'] = int((clock.deadline - now).total_seconds())
+    _log(clock, ClockLogKind.STOPPED, now, **detail)
+
+
+def _reset(ticket: Ticket, decl: ClockDef, clock: Clock, now: dt.datetime) -> list[Timer]:
+    """A recurring clock's round ends on its reset event (CRC-07: a progress update every 30 minutes)."""
+    met = clock.breached_at is None
+    _log(
+        clock,
+        ClockLogKind.RESET,
+        now,
+        outcome='met' if met else 'breached',
+        margin_seconds=int((clock.deadline - now).total_seconds()) if clock.deadline else None,
+    )
+    _pending(clock).update(cancelled=True)
+    if decl.recurring:  # later rounds run to the recurring interval; the first to the target
+        clock.target_seconds = timing.offset_of(decl.recurring.every, start=now, schedule=_schedule(clock.calendar_id))
+        clock.basis = timing.basis_of(decl.recurring.every)
+    clock.cycle += 1
+    clock.segment_started_at = now
+    clock.elapsed_wall = clock.elapsed_working = 0
+    clock.breached_at = None
+    clock.escalation_level = 0
+    clock.save(
+        update_fields=[
+            'cycle',
+            'segment_started_at',
+            'elapsed_wall',
+            'elapsed_working',
+            'breached_at',
+            'escalation_level',
+            'target_seconds',
+            'basis',
+        ]
+    )
+    return _arm_cycle(clock, decl, _schedule(clock.calendar_id), now)
+
+
+def _retarget(ticket: Ticket, decl: ClockDef, clock: Clock, now: dt.datetime) -> list[Timer]:
+    """The priority changed: the clock's target follows (time already consumed still counts)."""
+    target = timing.target_duration(decl, ticket)
+    schedule = _schedule(clock.calendar_id)
+    offset = timing.offset_of(target, start=clock.started_at, schedule=schedule)
+    if offset == clock.target_seconds and timing.basis_of(target) == clock.basis:
+        return []
+    clock.target_seconds = offset
+    clock.basis = timing.basis_of(target)
+    clock.target_label = timing.label_of(target)
+    timer = _pending(clock).filter(kind=TimerKind.TARGET).first()
+    armed = []
+    if timer is not None:
+        timer.offset_seconds, timer.basis = offset, clock.basis
+        timer.due_at = _due(clock, timer.basis, offset, schedule)
+        timer.save(update_fields=['offset_seconds', 'basis', 'due_at'])
+        clock.deadline = timer.due_at
+        armed.append(timer)
+    clock.save(update_fields=['target_seconds', 'basis', 'target_label', 'deadline'])
+    _log(clock, ClockLogKind.RECOMPUTED, now, reason='priority', priority=ticket.priority, target=clock.target_label)
+    return armed
+
+
+def _log(clock: Clock, kind: str, at: dt.datetime, **detail) -> None:
+    ClockLog.objects.create(clock=clock, at=at, kind=kind, cycle=clock.cycle, deadline=clock.deadline, detail=detail)
+
+
+def _coverage_warning(calendar_id: int | None, until: dt.datetime | None) -> str:
+    """Say loudly when a deadline lies beyond the calendar's known holiday data (issue #3: never guess quietly)."""
+    if calendar_id is None or until is None:
+        return ''
+    from gongdan.calendars.models import Calendar
+    from gongdan.calendars.queries import coverage_warning
+
+    warning = coverage_warning(Calendar.objects.get(pk=calendar_id), until.date())
+    if warning:
+        log.warning('SLA deadline %s: %s', until.isoformat(), warning)
+    return str(warning or '')
+
+
+# --- automatic exits of waiting states (挂起 resume) ------------------------------------------------
+def _follow_auto(ticket: Ticket, spec: ProcessDef, *, names, entered, left, event, now) -> list[Timer]:
+    armed: list[Timer] = []
+    if left and spec.states[left].auto is not None:
+        Timer.objects.filter(ticket=ticket, kind=TimerKind.AUTO, fired_at__isnull=True, cancelled=False).update(
+            cancelled=True
+        )
+    if entered and spec.states[entered].auto is not None:
+        auto = spec.states[entered].auto
+        raw = ticket.data.get(auto.at_field) if auto.at_field else None
+        at = parse_datetime(raw) if isinstance(raw, str) else None
+        if at is not None:
+            armed.append(_auto_timer(ticket, f'auto:{entered}:{event.pk}', auto.transition, max(at, now)))
+    state = spec.states.get(ticket.state)
+    if not entered and state is not None and state.auto and state.auto.on_customer_reply and 'customer_reply' in names:
+        # Fired by the sweep right after this commit, so the reply's own transaction stays small.
+        armed.append(_auto_timer(ticket, f'auto:{ticket.state}:reply:{event.pk}', state.auto.transition, now))
+    return armed
+
+
+def _auto_timer(ticket: Ticket, key: str, transition: str, due: dt.datetime) -> Timer:
+    return Timer.objects.create(ticket=ticket, key=key, kind=TimerKind.AUTO, transition=transition, due_at=due)
+
+
+# --- firing -----------------------------------------------------------------------------------------
+def do_fire_timer(timer_id: int, *, now: dt.datetime | None = None) -> bool:
+    """Fire one due timer exactly once; False when it is not (or no longer) due, or its ticket is busy.
+
+    Lock order is the ticket first, as in every action, so firing never deadlocks with a person's change.
+    On PostgreSQL a ticket locked by someone else is skipped (SKIP LOCKED) and picked up by the next sweep.
+    """
+    from gongdan.tickets.models import Ticket
+
+    with transaction.atomic():
+        ticket_id = Timer.objects.filter(pk=timer_id).values_list('ticket_id', flat=True).first()
+        if ticket_id is None:
+            return False
+        ticket = (
+            Ticket.objects.select_for_update(skip_locked=True, of=('self',))
+            .select_related('team__duty_lead', 'assignee', 'requester')
+            .filter(pk=ticket_id)
+            .first()
+        )
+        if ticket is None:
+            return False
+        timer = Timer.objects.select_related('clock').get(pk=timer_id)
+        fire_time = now or timezone.now()
+        if timer.fired_at or timer.cancelled or timer.due_at is None or timer.due_at > fire_time:
+            return False
+        timer.fired_at = fire_time
+        timer.lag_ms = int((fire_time - timer.due_at).total_seconds() * 1000)
+        timer.save(update_fields=['fired_at', 'lag_ms'])
+        match timer.kind:
+            case TimerKind.TARGET:
+                _breach(ticket, timer)
+            case TimerKind.WARNING:
+                _warn(ticket, timer)
+            case TimerKind.ESCALATION:
+                _escalate(ticket, timer)
+            case TimerKind.AUTO:
+                _auto_transition(ticket, timer)
+        return True
+
+
+def _breach(ticket: Ticket, timer: Timer) -> None:
+    clock = timer.clock
+    clock.breached_at = timer.due_at
+    clock.breaches += 1
+    clock.outcome = Outcome.BREACHED
+    clock.save(update_fields=['breached_at', 'breaches', 'outcome'])
+    _log(clock, ClockLogKind.BREACHED, timer.due_at, fired_at=timer.fired_at.isoformat(), lag_ms=timer.lag_ms)
+    ticket_events.record_event(
+        ticket,
+        actor=None,
+        kind=EventKind.SLA_BREACHED,
+        is_internal=True,
+        note=clock.title,
+        changes={'clock': [None, clock.key], 'deadline': [None, timer.due_at.isoformat()]},
+        at=timer.fired_at,
+    )
+    _notify('sla.breached', ticket, clock, recipients=_responsible(ticket), due=timer.due_at)
+
+
+def _warn(ticket: Ticket, timer: Timer) -> None:
+    clock = timer.clock
+    _log(clock, ClockLogKind.WARNED, timer.due_at)
+    ticket_events.record_event(
+        ticket,
+        actor=None,
+        kind=EventKind.SLA_WARNING,
+        is_internal=True,
+        note=clock.title,
+        changes={
+            'clock': [None, clock.key],
+            'deadline': [None, clock.deadline.isoformat() if clock.deadline else None],
+        },
+        at=timer.fired_at,
+    )
+    _notify('sla.warning', ticket, clock, recipients=_responsible(ticket), due=clock.deadline)
+
+
+def _escalate(ticket: Ticket, timer: Timer) -> None:
+    """Escalation level N (CRC-07: the center director at 120 minutes, the VP at 180): notify, reassign, raise."""
+    from gongdan.accounts.models import Team
+    from gongdan.tickets.actions import display_label
+
+    clock = timer.clock
+    decl = next((c for c in ticket.spec.clocks if c.key == clock.key), None)
+    esc = next((e for e in decl.escalations if e.level == timer.level), None) if decl else None
+    if esc is None:  # the process version no longer declares this level (cannot happen within one version)
+        return
+    clock.escalation_level = max(clock.escalation_level, timer.level)
+    clock.save(update_fields=['escalation_level'])
+    recipients = _by_roles(ticket, esc.notify_roles) + _by_relations(ticket, esc.notify_relations)
+    changes: dict[str, list] = {'clock': [None, clock.key], 'escalation_level': [timer.level - 1, timer.level]}
+    fields = []
+    if esc.reassign_team:
+        team = Team.objects.filter(key=esc.reassign_team, is_active=True).first()
+        if team is not None and team.pk != ticket.team_id:
+            changes['team'] = [display_label(ticket.team), display_label(team)]
+            changes['assignee'] = [display_label(ticket.assignee), display_label(team.duty_lead)]
+            ticket.team, ticket.assignee = team, team.duty_lead
+            fields += ['team', 'assignee']
+    if esc.raise_priority and PRIORITY_ORDER.index(esc.raise_priority) > PRIORITY_ORDER.index(ticket.priority):
+        changes['priority'] = [ticket.priority, esc.raise_priority]
+        ticket.priority = esc.raise_priority
+        fields.append('priority')
+    _log(clock, ClockLogKind.ESCALATED, timer.due_at, level=timer.level, notified=[u.pk for u in recipients])
+    if fields:
+        from gongdan.tickets.actions import touch
+
+        touch(ticket, timer.fired_at, *fields)
+    ticket_events.record_event(
+        ticket,
+        actor=None,
+        kind=EventKind.SLA_ESCALATED,
+        is_internal=True,
+        note=clock.title,
+        changes=changes,
+        at=timer.fired_at,
+    )
+    _notify('sla.escalated', ticket, clock, recipients=recipients, due=clock.deadline, level=timer.level)
+
+
+def _auto_transition(ticket: Ticket, timer: Timer) -> None:
+    from gongdan.utilities.errors import GongdanError
+    from gongdan.workflow.actions import do_transition
+
+    try:
+        with transaction.atomic():
+            do_transition(ticket, timer.transition, actor=None, system=True, at=timer.fired_at)
+    except GongdanError as exc:  # the ticket moved on meanwhile: the timer is spent, say why in the log
+        log.info('automatic transition %s of ticket %s not taken: %s', timer.transition, ticket.pk, exc)
+
+
+# --- recipients -------------------------------------------------------------------------------------
+def _responsible(ticket: Ticket) -> list:
+    people = [ticket.assignee] if ticket.assignee_id else []
+    if ticket.team_id and ticket.team.duty_lead_id:
+        people.append(ticket.team.duty_lead)
+    if not people and ticket.requester_id:  # not dispatched yet (e.g. not accepted in time): whoever filed it
+        people.append(ticket.requester)
+    return [p for p in dict.fromkeys(people) if p.is_active]
+
+
+def _by_roles(ticket: Ticket, roles: list[str]) -> list:
+    """Holders of the roles, preferring those in the resolver team's unit or above it (the *center's* director)."""
+    from gongdan.accounts.models import User
+
+    if not roles:
+        return []
+    holders = list(User.objects.filter(roles__key__in=roles, is_active=True, customer__isnull=True).distinct())
+    unit = ticket.team.org_unit if ticket.team_id and ticket.team.org_unit_id else None
+    if unit is not None:
+        units = {unit.pk, *(u.pk for u in unit.ancestors())}
+        near = [u for u in holders if u.org_unit_id in units]
+        if near:
+            return near
+    return holders
+
+
+def _by_relations(ticket: Ticket, relations: list[str]) -> list:
+    people = []
+    for relation in relations:
+        match relation:
+            case 'assignee':
+                people.append(ticket.assignee)
+            case 'assignee_superior':
+                people.append(ticket.assignee.superior() if ticket.assignee_id else None)
+            case 'requester':
+                people.append(ticket.requester)
+            case 'requester_superior':
+                people.append(ticket.requester.superior() if ticket.requester_id else None)
+            case 'team_duty_lead':
+                people.append(ticket.team.duty_lead if ticket.team_id else None)
+            case 'team_member':
+                people += list(ticket.team.members.all()) if ticket.team_id else []
+            case 'watcher':
+                people += list(ticket.watchers.all())
+            case 'customer_contact':
+                pass  # clocks are internal: customers are never paged about escalations
+    return [p for p in dict.fromkeys(people) if p is not None and p.is_active]
+
+
+def _notify(event_type: str, ticket: Ticket, clock: Clock, *, recipients, due, level: int = 0) -> None:
+    from gongdan.notifications.actions import do_notify
+
+    overdue = int((timezone.now() - due).total_seconds()) if due else 0
+    do_notify(
+        event_type=event_type,
+        recipients=recipients,
+        ticket=ticket,
+        teams=[ticket.team] if ticket.team_id else [],
+        context={
+            'clock': clock.title,
+            'clock_en': clock.title_en or clock.title,
+            'level': level,
+            'deadline': due,
+            'overdue_seconds': max(0, overdue),
+        },
+    )
+
+
+# --- doorbells ---------------------------------------------------------------------------------------
+def ring_doorbell(timers: list[Timer]) -> None:
+    """After commit, ask the queue to sweep exactly when the soonest new timers fall due (the sweep loop
+    catches everything else within seconds; this makes near deadlines fire on the second)."""
+    now = timezone.now()
+    etas = sorted({t.due_at.replace(microsecond=0) for t in timers if t.due_at and t.due_at - now < DOORBELL_HORIZON})
+    if not etas:
+        return
+    from .tasks import schedule_sweep
+
+    transaction.on_commit(lambda: schedule_sweep(etas))
+
+
+# --- calendar changes -------------------------------------------------------------------------------
+def do_recompute_deadlines(calendar_ids: list[int] | None, *, batch: int = 200) -> int:
+    """Re-arm the pending working-time timers of running clocks on the changed calendars (None: every
+    calendar that follows the national holiday data). One transaction per clock, ticket locked first."""
+    from gongdan.calendars.models import Calendar
+    from gongdan.tickets.models import Ticket
+
+    if calendar_ids is None:
+        calendar_ids = list(Calendar.objects.filter(follows_national=True).values_list('pk', flat=True))
+    ids = list(
+        Clock.objects.filter(status=ClockStatus.RUNNING, calendar_id__in=calendar_ids).values_list('pk', 'ticket_id')
+    )
+    count = 0
+    for clock_id, ticket_id in ids:
+        with transaction.atomic():
+            Ticket.objects.select_for_update().filter(pk=ticket_id).first()
+            clock = Clock.objects.filter(pk=clock_id, status=ClockStatus.RUNNING).first()
+            if clock is None:
+                continue
+            before = clock.deadline
+            armed = _rearm(clock)
+            clock.save(update_fields=['deadline'])
+            if clock.deadline != before:
+                _log(
+                    clock,
+                    ClockLogKind.RECOMPUTED,
+                    timezone.now(),
+                    reason='calendar',
+                    before=before.isoformat() if before else None,
+                )
+            ring_doorbell([t for t in armed if t.basis == Basis.WORKING])
+            count += 1
+    return count
