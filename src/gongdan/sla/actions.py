@@ -379,7 +379,7 @@ def _auto_timer(ticket: Ticket, key: str, transition: str, due: dt.datetime) -> 
 
 
 # --- firing -----------------------------------------------------------------------------------------
-def do_fire_timer(timer_id: int, *, now: dt.datetime | None = None) -> bool:
+def do_fire_timer(timer_id: int, *, now: dt.datetime | None = None, ticket_id: int | None = None) -> bool:
     """Fire one due timer exactly once; False when it is not (or no longer) due, or its ticket is busy.
 
     Lock order is the ticket first, as in every action, so firing never deadlocks with a person's change.
@@ -388,7 +388,8 @@ def do_fire_timer(timer_id: int, *, now: dt.datetime | None = None) -> bool:
     from gongdan.tickets.models import Ticket
 
     with transaction.atomic():
-        ticket_id = Timer.objects.filter(pk=timer_id).values_list('ticket_id', flat=True).first()
+        if ticket_id is None:
+            ticket_id = Timer.objects.filter(pk=timer_id).values_list('ticket_id', flat=True).first()
         if ticket_id is None:
             return False
         ticket = (
@@ -405,7 +406,6 @@ def do_fire_timer(timer_id: int, *, now: dt.datetime | None = None) -> bool:
             return False
         timer.fired_at = fire_time
         timer.lag_ms = int((fire_time - timer.due_at).total_seconds() * 1000)
-        timer.save(update_fields=['fired_at', 'lag_ms'])
         match timer.kind:
             case TimerKind.TARGET:
                 _breach(ticket, timer)
@@ -415,6 +415,10 @@ def do_fire_timer(timer_id: int, *, now: dt.datetime | None = None) -> bool:
                 _escalate(ticket, timer)
             case TimerKind.AUTO:
                 _auto_transition(ticket, timer)
+        # The people are told right after this commits (do_send_timer_notifications): the flag is the outbox
+        # entry, written in this transaction, so a worker that dies in between loses no message.
+        timer.notify_pending = timer.kind != TimerKind.AUTO
+        timer.save(update_fields=['fired_at', 'lag_ms', 'notify_pending'])
         return True
 
 
@@ -434,7 +438,6 @@ def _breach(ticket: Ticket, timer: Timer) -> None:
         changes={'clock': [None, clock.key], 'deadline': [None, timer.due_at.isoformat()]},
         at=timer.fired_at,
     )
-    _notify('sla.breached', ticket, clock, recipients=_responsible(ticket), due=timer.due_at)
 
 
 def _warn(ticket: Ticket, timer: Timer) -> None:
@@ -452,7 +455,6 @@ def _warn(ticket: Ticket, timer: Timer) -> None:
         },
         at=timer.fired_at,
     )
-    _notify('sla.warning', ticket, clock, recipients=_responsible(ticket), due=clock.deadline)
 
 
 def _escalate(ticket: Ticket, timer: Timer) -> None:
@@ -461,13 +463,11 @@ def _escalate(ticket: Ticket, timer: Timer) -> None:
     from gongdan.tickets.actions import display_label
 
     clock = timer.clock
-    decl = next((c for c in ticket.spec.clocks if c.key == clock.key), None)
-    esc = next((e for e in decl.escalations if e.level == timer.level), None) if decl else None
+    esc = _escalation_def(ticket, clock, timer.level)
     if esc is None:  # the process version no longer declares this level (cannot happen within one version)
         return
     clock.escalation_level = max(clock.escalation_level, timer.level)
     clock.save(update_fields=['escalation_level'])
-    recipients = _by_roles(ticket, esc.notify_roles) + _by_relations(ticket, esc.notify_relations)
     changes: dict[str, list] = {'clock': [None, clock.key], 'escalation_level': [timer.level - 1, timer.level]}
     fields = []
     if esc.reassign_team:
@@ -481,7 +481,7 @@ def _escalate(ticket: Ticket, timer: Timer) -> None:
         changes['priority'] = [ticket.priority, esc.raise_priority]
         ticket.priority = esc.raise_priority
         fields.append('priority')
-    _log(clock, ClockLogKind.ESCALATED, timer.due_at, level=timer.level, notified=[u.pk for u in recipients])
+    _log(clock, ClockLogKind.ESCALATED, timer.due_at, level=timer.level)
     if fields:
         from gongdan.tickets.actions import touch
 
@@ -495,7 +495,6 @@ def _escalate(ticket: Ticket, timer: Timer) -> None:
         changes=changes,
         at=timer.fired_at,
     )
-    _notify('sla.escalated', ticket, clock, recipients=recipients, due=clock.deadline, level=timer.level)
 
 
 def _auto_transition(ticket: Ticket, timer: Timer) -> None:
@@ -558,10 +557,25 @@ def _by_relations(ticket: Ticket, relations: list[str]) -> list:
     return [p for p in dict.fromkeys(people) if p is not None and p.is_active]
 
 
-def _notify(event_type: str, ticket: Ticket, clock: Clock, *, recipients, due, level: int = 0) -> None:
+def _escalation_def(ticket: Ticket, clock: Clock, level: int):
+    decl = next((c for c in ticket.spec.clocks if c.key == clock.key), None)
+    return next((e for e in decl.escalations if e.level == level), None) if decl else None
+
+
+def _notify_timer(timer: Timer) -> None:
+    """Tell the people a fired timer concerns (CRC-07: the duty lead, the center director, the VP)."""
     from gongdan.notifications.actions import do_notify
 
-    overdue = int((timezone.now() - due).total_seconds()) if due else 0
+    ticket, clock = timer.ticket, timer.clock
+    if timer.kind == TimerKind.ESCALATION:
+        esc = _escalation_def(ticket, clock, timer.level)
+        recipients = _by_roles(ticket, esc.notify_roles) + _by_relations(ticket, esc.notify_relations) if esc else []
+        event_type, due = 'sla.escalated', clock.deadline
+    elif timer.kind == TimerKind.WARNING:
+        recipients, event_type, due = _responsible(ticket), 'sla.warning', clock.deadline
+    else:
+        recipients, event_type, due = _responsible(ticket), 'sla.breached', timer.due_at
+    overdue = int((timer.fired_at - due).total_seconds()) if due else 0
     do_notify(
         event_type=event_type,
         recipients=recipients,
@@ -570,11 +584,30 @@ def _notify(event_type: str, ticket: Ticket, clock: Clock, *, recipients, due, l
         context={
             'clock': clock.title,
             'clock_en': clock.title_en or clock.title,
-            'level': level,
+            'level': timer.level,
             'deadline': due,
             'overdue_seconds': max(0, overdue),
         },
     )
+
+
+def do_send_timer_notifications(*, limit: int = 50) -> int:
+    """Write the notifications of fired timers (their outbox flag), ``limit`` per transaction; returns how many.
+
+    Kept out of the firing transaction so that a burst of deadlines is recorded on time and the fan-out
+    (recipients, rendering, outbox rows) follows within seconds. Several workers take disjoint rows.
+    """
+    with transaction.atomic():
+        timers = list(
+            Timer.objects.select_for_update(skip_locked=True, of=('self',))
+            .select_related('clock', 'ticket__team__duty_lead', 'ticket__assignee', 'ticket__requester')
+            .filter(notify_pending=True)
+            .order_by('fired_at')[:limit]
+        )
+        for timer in timers:
+            _notify_timer(timer)
+        Timer.objects.filter(pk__in=[t.pk for t in timers]).update(notify_pending=False)
+    return len(timers)
 
 
 # --- doorbells ---------------------------------------------------------------------------------------

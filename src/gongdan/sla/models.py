@@ -107,6 +107,7 @@ class Timer(models.Model):
     cancelled = models.BooleanField(default=False)
     transition = models.SlugField(max_length=50, blank=True)  # AUTO timers: the system transition to take
     lag_ms = models.IntegerField(null=True, blank=True, help_text='firing delay after due_at, for the benchmark')
+    notify_pending = models.BooleanField(default=False)  # fired; its notifications are still to be written
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=['ticket', 'key'], name='sla_timer_unique_key')]
@@ -116,7 +117,8 @@ class Timer(models.Model):
                 fields=['due_at'],
                 condition=Q(fired_at__isnull=True, cancelled=False, due_at__isnull=False),
                 name='sla_timer_pending_due',
-            )
+            ),
+            models.Index(fields=['fired_at'], condition=Q(notify_pending=True), name='sla_timer_notify_pending'),
         ]
 
     def __str__(self):

@@ -35,7 +35,7 @@ def sweeper_loop(interval: float, stop: threading.Event | None = None) -> None:
     while not stop.is_set():
         try:
             close_old_connections()
-            sweep()
+            sweep(stop=stop)
         except Exception:
             log.exception('SLA sweep failed; retrying')
         stop.wait(interval)

@@ -5,7 +5,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -21,12 +20,42 @@ class Migration(migrations.Migration):
                 ('key', models.SlugField(verbose_name='key')),
                 ('title', models.CharField(max_length=200, verbose_name='title')),
                 ('title_en', models.CharField(blank=True, max_length=200, verbose_name='English title')),
-                ('status', models.CharField(choices=[('running', 'Running'), ('paused', 'Paused'), ('stopped', 'Stopped')], default='running', max_length=10, verbose_name='status')),
-                ('outcome', models.CharField(blank=True, choices=[('', 'In progress'), ('met', 'Met'), ('breached', 'Breached')], default='', max_length=10, verbose_name='outcome')),
-                ('basis', models.CharField(choices=[('wall', 'Wall-clock time'), ('working', 'Working time')], default='wall', max_length=10, verbose_name='basis')),
+                (
+                    'status',
+                    models.CharField(
+                        choices=[('running', 'Running'), ('paused', 'Paused'), ('stopped', 'Stopped')],
+                        default='running',
+                        max_length=10,
+                        verbose_name='status',
+                    ),
+                ),
+                (
+                    'outcome',
+                    models.CharField(
+                        blank=True,
+                        choices=[('', 'In progress'), ('met', 'Met'), ('breached', 'Breached')],
+                        default='',
+                        max_length=10,
+                        verbose_name='outcome',
+                    ),
+                ),
+                (
+                    'basis',
+                    models.CharField(
+                        choices=[('wall', 'Wall-clock time'), ('working', 'Working time')],
+                        default='wall',
+                        max_length=10,
+                        verbose_name='basis',
+                    ),
+                ),
                 ('target_seconds', models.PositiveIntegerField(verbose_name='target (seconds)')),
                 ('target_label', models.CharField(blank=True, max_length=100, verbose_name='target')),
-                ('cycle', models.PositiveIntegerField(default=1, help_text='Recurring clocks count their rounds.', verbose_name='cycle')),
+                (
+                    'cycle',
+                    models.PositiveIntegerField(
+                        default=1, help_text='Recurring clocks count their rounds.', verbose_name='cycle'
+                    ),
+                ),
                 ('started_at', models.DateTimeField(verbose_name='started')),
                 ('segment_started_at', models.DateTimeField(blank=True, null=True)),
                 ('elapsed_wall', models.PositiveIntegerField(default=0)),
@@ -38,8 +67,26 @@ class Migration(migrations.Migration):
                 ('breaches', models.PositiveIntegerField(default=0, verbose_name='breaches')),
                 ('stopped_at', models.DateTimeField(blank=True, null=True, verbose_name='stopped')),
                 ('escalation_level', models.PositiveSmallIntegerField(default=0, verbose_name='escalation level')),
-                ('calendar', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='calendars.calendar', verbose_name='calendar')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='clocks', to='tickets.ticket', verbose_name='ticket')),
+                (
+                    'calendar',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name='+',
+                        to='calendars.calendar',
+                        verbose_name='calendar',
+                    ),
+                ),
+                (
+                    'ticket',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='clocks',
+                        to='tickets.ticket',
+                        verbose_name='ticket',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'SLA clock',
@@ -51,11 +98,30 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('at', models.DateTimeField()),
-                ('kind', models.CharField(choices=[('started', 'Started'), ('paused', 'Paused'), ('resumed', 'Resumed'), ('reset', 'New round'), ('warned', 'Warning sent'), ('breached', 'Deadline passed'), ('escalated', 'Escalated'), ('recomputed', 'Deadline recomputed'), ('stopped', 'Stopped')], max_length=12)),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('started', 'Started'),
+                            ('paused', 'Paused'),
+                            ('resumed', 'Resumed'),
+                            ('reset', 'New round'),
+                            ('warned', 'Warning sent'),
+                            ('breached', 'Deadline passed'),
+                            ('escalated', 'Escalated'),
+                            ('recomputed', 'Deadline recomputed'),
+                            ('stopped', 'Stopped'),
+                        ],
+                        max_length=12,
+                    ),
+                ),
                 ('cycle', models.PositiveIntegerField(default=1)),
                 ('deadline', models.DateTimeField(blank=True, null=True)),
                 ('detail', models.JSONField(blank=True, default=dict)),
-                ('clock', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='log', to='sla.clock')),
+                (
+                    'clock',
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='log', to='sla.clock'),
+                ),
             ],
             options={
                 'ordering': ['at', 'pk'],
@@ -66,27 +132,68 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('key', models.CharField(max_length=120)),
-                ('kind', models.CharField(choices=[('target', 'Deadline'), ('warning', 'Warning'), ('escalation', 'Escalation'), ('auto', 'Automatic transition')], max_length=12)),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('target', 'Deadline'),
+                            ('warning', 'Warning'),
+                            ('escalation', 'Escalation'),
+                            ('auto', 'Automatic transition'),
+                        ],
+                        max_length=12,
+                    ),
+                ),
                 ('level', models.PositiveSmallIntegerField(default=0)),
                 ('cycle', models.PositiveIntegerField(default=1)),
-                ('basis', models.CharField(choices=[('wall', 'Wall-clock time'), ('working', 'Working time')], default='wall', max_length=10)),
+                (
+                    'basis',
+                    models.CharField(
+                        choices=[('wall', 'Wall-clock time'), ('working', 'Working time')],
+                        default='wall',
+                        max_length=10,
+                    ),
+                ),
                 ('offset_seconds', models.PositiveIntegerField(default=0)),
                 ('due_at', models.DateTimeField(blank=True, null=True)),
                 ('fired_at', models.DateTimeField(blank=True, null=True)),
                 ('cancelled', models.BooleanField(default=False)),
                 ('transition', models.SlugField(blank=True)),
-                ('lag_ms', models.IntegerField(blank=True, help_text='firing delay after due_at, for the benchmark', null=True)),
-                ('clock', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='timers', to='sla.clock')),
-                ('ticket', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tickets.ticket')),
+                (
+                    'lag_ms',
+                    models.IntegerField(
+                        blank=True, help_text='firing delay after due_at, for the benchmark', null=True
+                    ),
+                ),
+                (
+                    'clock',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='timers',
+                        to='sla.clock',
+                    ),
+                ),
+                (
+                    'ticket',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tickets.ticket'
+                    ),
+                ),
             ],
         ),
         migrations.AddIndex(
             model_name='clock',
-            index=models.Index(condition=models.Q(('status', 'running')), fields=['deadline'], name='sla_clock_running_deadline'),
+            index=models.Index(
+                condition=models.Q(('status', 'running')), fields=['deadline'], name='sla_clock_running_deadline'
+            ),
         ),
         migrations.AddIndex(
             model_name='clock',
-            index=models.Index(condition=models.Q(('outcome', 'breached')), fields=['ticket'], name='sla_clock_breached'),
+            index=models.Index(
+                condition=models.Q(('outcome', 'breached')), fields=['ticket'], name='sla_clock_breached'
+            ),
         ),
         migrations.AddConstraint(
             model_name='clock',
@@ -94,7 +201,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='timer',
-            index=models.Index(condition=models.Q(('cancelled', False), ('due_at__isnull', False), ('fired_at__isnull', True)), fields=['due_at'], name='sla_timer_pending_due'),
+            index=models.Index(
+                condition=models.Q(('cancelled', False), ('due_at__isnull', False), ('fired_at__isnull', True)),
+                fields=['due_at'],
+                name='sla_timer_pending_due',
+            ),
         ),
         migrations.AddConstraint(
             model_name='timer',
