@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from gongdan.utilities.prepared import insert_row
+
 from .choices import EventKind
 from .models import Comment, Ticket, TicketEvent
 
@@ -45,7 +47,9 @@ def record_event(
     at=None,
 ) -> TicketEvent:
     """Append one row to the ticket's timeline and tell the listeners. Call only inside an action's transaction."""
-    event = TicketEvent.objects.create(
+    # insert_row reuses one compiled INSERT per connection (utilities/prepared.py); TicketEvent.save() only
+    # refuses updates, which an insert never is.
+    event = TicketEvent(
         ticket=ticket,
         created_at=at or timezone.now(),
         actor=actor,
@@ -58,6 +62,7 @@ def record_event(
         note=note,
         is_internal=is_internal,
     )
+    insert_row(event, using=ticket._state.db or 'default')
     for listener in _listeners:
         listener(event)
     return event

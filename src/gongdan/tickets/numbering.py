@@ -13,6 +13,8 @@ import datetime as dt
 from django.db import connection
 from django.utils import timezone
 
+from gongdan.utilities.prepared import prepared_cursor
+
 from .models import TicketSequence
 
 _UPSERT = (
@@ -25,7 +27,7 @@ def next_ticket_number(prefix: str, at: dt.datetime | None = None) -> str:
     """Take the next number for ``prefix`` on the local calendar day of ``at`` (default: now)."""
     day = timezone.localdate(at or timezone.now())
     sql = _UPSERT.format(table=connection.ops.quote_name(TicketSequence._meta.db_table))
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [prefix, day])
         (last,) = cursor.fetchone()
     width = max(4, len(str(last)))

@@ -33,6 +33,8 @@ from django.db import connections, transaction
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 
+from gongdan.utilities.prepared import PreparedQuery, upsert_row
+
 from .choices import EventKind
 from .models import Attachment, Comment, Ticket, TicketSearch
 
@@ -55,7 +57,17 @@ _PIECE = re.compile(rf'(?P<cjk>[{_CJK}]+)|{_LATIN_CHAR}+(?:[-._:@/]{_LATIN_CHAR}
 _JOINER = re.compile(r'[-._:@/]')
 
 # Events that change no indexed text; every other event re-indexes its ticket.
-_NO_TEXT_EVENTS = frozenset({EventKind.ASSIGNED, EventKind.WATCHER_ADDED, EventKind.WATCHER_REMOVED})
+_NO_TEXT_EVENTS = frozenset(
+    {
+        EventKind.ASSIGNED,
+        EventKind.WATCHER_ADDED,
+        EventKind.WATCHER_REMOVED,
+        # SLA events change no searchable text (and the sweep fires thousands a minute)
+        EventKind.SLA_WARNING,
+        EventKind.SLA_BREACHED,
+        EventKind.SLA_ESCALATED,
+    }
+)
 # Custom field types whose values are searchable text (ids of users/teams/customers and numbers are not).
 _TEXT_TYPES = frozenset({'text', 'longtext', 'ip_address', 'email', 'phone'})
 _CHOICE_TYPES = frozenset({'choice', 'multichoice'})
@@ -154,19 +166,35 @@ def _save(documents: list[TicketSearch], using: str) -> None:
     )
 
 
-def index_ticket(ticket: Ticket) -> None:
-    """Rebuild the search documents of one ticket (call inside the transaction that changed it)."""
+# What one ticket's documents are built from, as prepared statements (utilities/prepared.py): every action
+# re-indexes its ticket, so these run on nearly every write.
+_COMMENT_TEXTS = PreparedQuery(
+    lambda ticket_id: Comment.objects.filter(ticket_id=ticket_id).values_list('body', 'is_internal'), -918273645
+)
+_ATTACHMENT_NAMES = PreparedQuery(
+    lambda ticket_id: Attachment.objects.filter(ticket_id=ticket_id).values_list('filename', 'is_internal'),
+    -918273645,
+)
+
+
+def index_ticket(ticket: Ticket, *, new: bool = False) -> None:
+    """Rebuild the search documents of one ticket (call inside the transaction that changed it).
+
+    ``new``: the ticket was inserted in this transaction and has no comments or attachments yet.
+    """
     db = ticket._state.db or 'default'
-    comments = Comment.objects.using(db).filter(ticket_id=ticket.pk).values_list('body', 'is_internal')
-    files = Attachment.objects.using(db).filter(ticket_id=ticket.pk).values_list('filename', 'is_internal')
+    comments = [] if new else _COMMENT_TEXTS.rows(ticket.pk, using=db)
+    files = [] if new else _ATTACHMENT_NAMES.rows(ticket.pk, using=db)
     public, internal = build_documents(ticket, comments, files)
-    _save([TicketSearch(ticket_id=ticket.pk, public_text=public, internal_text=internal)], db)
+    document = TicketSearch(ticket_id=ticket.pk, public_text=public, internal_text=internal)
+    upsert_row(document, unique_fields=['ticket'], update_fields=['public_text', 'internal_text'], using=db)
 
 
 def index_ticket_on_event(event: TicketEvent) -> None:
     """The ``on_ticket_event`` listener: re-index the event's ticket in the action's own transaction."""
     if event.kind not in _NO_TEXT_EVENTS:
-        index_ticket(event.ticket)
+        # A 'created' event is written right after its ticket's INSERT, before anything can comment on it.
+        index_ticket(event.ticket, new=event.kind == EventKind.CREATED)
 
 
 def reindex_all(

@@ -1,4 +1,5 @@
-"""REST API plumbing shared by every app: pagination and the error format.
+"""REST API plumbing shared by every app: pagination, the error format, token authentication and
+serializer fields built once.
 
 Every error is JSON ``{"code": ..., "detail": ..., "fields": {...}}``: 400 bad input, 401 not
 authenticated, 403 forbidden action, 404 not found *or not visible* (existence is never leaked),
@@ -7,16 +8,23 @@ authenticated, 403 forbidden action, 404 not found *or not visible* (existence i
 
 from __future__ import annotations
 
+import functools
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from drf_spectacular.drainage import set_override
+from rest_framework import authentication, exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.utils.serializer_helpers import BindingDict
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from .errors import GongdanError
 from .paging import CappedPaginator
+from .prepared import PreparedQuery
 
 
 class StandardPagination(PageNumberPagination):
@@ -97,3 +105,82 @@ def exception_handler(exc, context):
     code = getattr(exc, 'default_code', 'error')
     response.data = {'code': code, 'detail': str(detail), 'fields': {}}
     return response
+
+
+# --- Authentication ----------------------------------------------------------------------------------
+@functools.cache
+def _user_attnames() -> tuple[str, ...]:
+    return tuple(f.attname for f in get_user_model()._meta.concrete_fields)
+
+
+def _token_user_roles(key: str):
+    from rest_framework.authtoken.models import Token
+
+    fields = (f'user__{name}' for name in _user_attnames())
+    # One row per role of the user (one row with a NULL role when they have none).
+    return Token.objects.filter(key=key).values_list('created', *fields, 'user__roles__key')
+
+
+# The token, its user and the user's role keys in one statement compiled once per connection
+# (utilities/prepared.py): the ORM's own lookup spends most of its time compiling the same query on every request.
+_TOKEN_USER_ROLES = PreparedQuery(_token_user_roles, '\x00token')
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    """``Authorization: Token <key>``, as DRF's TokenAuthentication (same errors, same ``(user, token)``), with
+    the lookup as one prepared statement that also loads the user's role keys (``User.role_keys()``).
+
+    Nothing is cached between requests: a revoked token, a deactivated user or a changed role takes effect on
+    the very next request, in every worker.
+    """
+
+    def authenticate_credentials(self, key):
+        rows = _TOKEN_USER_ROLES.rows(key)
+        if not rows or not rows[0][1 + _is_active_index()]:
+            # Refused: let DRF's own code say why, in its own (translated) words.
+            return super().authenticate_credentials(key)
+        from rest_framework.authtoken.models import Token
+
+        created, *values = rows[0][:-1]
+        user = get_user_model().from_db('default', _user_attnames(), values)
+        token = Token.from_db('default', ['key', 'user_id', 'created'], [key, user.pk, created])
+        token.user = user
+        # Fill User.role_keys()'s per-instance cache with the value it would compute itself: the role keys, plus
+        # 'administrator' for a superuser (accounts/models.py).
+        roles = frozenset(row[-1] for row in rows if row[-1] is not None)
+        user._role_keys = roles | {'administrator'} if user.is_superuser else roles
+        return user, token
+
+
+@functools.cache
+def _is_active_index() -> int:
+    return _user_attnames().index('is_active')
+
+
+# The OpenAPI schema describes this class with DRF's "tokenAuth" scheme (drf-spectacular matches subclasses);
+# it is the same header and format, so the two classes may share the one component.
+set_override(TokenAuthentication, 'suppress_collision_warning', True)
+
+
+# --- Serializers -------------------------------------------------------------------------------------
+class SharedFieldsMixin:
+    """Build and bind a serializer's declared fields once per class instead of once per instance.
+
+    DRF deep-copies every declared field for each serializer it constructs; for an input serializer parsed on
+    every request that is a noticeable share of the request. Only for serializers of plain fields that read
+    nothing from their parent while validating (no nested serializers, no fields using ``context``): the
+    shared fields are bound to a prototype instance, whose context is empty. ``validate_<field>`` methods
+    still run on the real instance and see its context.
+    """
+
+    @cached_property
+    def fields(self):
+        cls = type(self)
+        shared = cls.__dict__.get('_shared_fields')
+        if shared is None:
+            prototype = cls()
+            shared = BindingDict(prototype)
+            for name, field in prototype.get_fields().items():
+                shared[name] = field
+            cls._shared_fields = shared  # two threads may both build it; either result is the same
+        return shared

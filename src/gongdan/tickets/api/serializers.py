@@ -10,18 +10,24 @@ What customers see: a customer contact gets the customer-facing state titles, on
 
 from __future__ import annotations
 
+import functools
 from typing import Any
+from urllib.parse import quote
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from gongdan.accounts.api.serializers import CustomerRefSerializer, TeamRefSerializer, UserRefSerializer
+from gongdan.accounts.models import User
 from gongdan.customers.models import Contact, Customer
 from gongdan.tickets.choices import Channel, Level, Priority
 from gongdan.tickets.models import Comment, Ticket, TicketEvent
 from gongdan.tickets.queries import sees_internal
+from gongdan.utilities.api import SharedFieldsMixin
+from gongdan.utilities.prepared import PreparedQuery
 from gongdan.workflow.api.serializers import FieldSerializer, describe_field, localized, state_title
 from gongdan.workflow.schema import CORE_FIELDS
 
@@ -39,6 +45,126 @@ def _is_customer(context) -> bool:
 def hidden_fields(ticket: Ticket) -> set[str]:
     """The custom fields of the ticket's process that customers never see."""
     return {f.key for f in ticket.spec.fields if not f.customer_visible}
+
+
+# --- Ticket representation ------------------------------------------------------------------------------
+# The ticket serializers below declare their fields for the OpenAPI schema, but build their JSON by hand in
+# to_representation(): DRF's ModelSerializer constructs ~30 field objects per ticket and per request, which was
+# the largest single cost of creating a ticket through the API (issue #2, item 9). The declared fields and these
+# functions must agree; tests/test_api.py compares the two for list, detail and create.
+_DATETIME = serializers.DateTimeField()  # DRF's own rendering: ISO 8601 in the current time zone
+
+
+def _datetime(value) -> str | None:
+    return _DATETIME.to_representation(value) if value else None
+
+
+def _user_ref(user: User | None) -> dict | None:
+    return None if user is None else {'id': user.pk, 'username': user.username, 'display_name': str(user)}
+
+
+def _team_ref(team) -> dict | None:
+    return None if team is None else {'key': team.key, 'name': team.name}
+
+
+def _customer_ref(customer) -> dict | None:
+    return None if customer is None else {'id': customer.pk, 'code': customer.code, 'name': customer.name}
+
+
+def _contact_ref(contact) -> dict | None:
+    if contact is None:
+        return None
+    return {'id': contact.pk, 'name': contact.name, 'phone': contact.phone, 'email': contact.email}
+
+
+def _absolute(context, path: str) -> str:
+    request = context.get('request')
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+_PATH_SENTINEL = '9182736450'  # matches both \d+ and str route parameters
+_path_templates: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def _path(name: str, kwarg: str, value) -> str:
+    """``reverse(name, kwargs={kwarg: value})`` for one-parameter routes, reversed once per route and script
+    prefix (reverse() resolves the whole URLconf on every call; a queue page reverses two URLs per row)."""
+    key = (name, get_script_prefix())
+    template = _path_templates.get(key)
+    if template is None:
+        before, _sentinel, after = reverse(name, kwargs={kwarg: _PATH_SENTINEL}).partition(_PATH_SENTINEL)
+        template = _path_templates[key] = (before, after)
+    # reverse() quotes the path the same way
+    return f'{template[0]}{quote(str(value), safe=RFC3986_SUBDELIMS + "/~:@")}{template[1]}'
+
+
+@functools.cache
+def _user_attnames() -> tuple[str, ...]:
+    return tuple(f.attname for f in User._meta.concrete_fields)
+
+
+# A ticket's watchers (users ordered by username, as ticket.watchers.all()) in one prepared statement.
+_WATCHERS = PreparedQuery(
+    lambda ticket_id: User.objects.filter(watched_tickets=ticket_id).values_list(*_user_attnames()), -918273645
+)
+
+
+def ticket_watchers(ticket: Ticket) -> list[User]:
+    """The watchers: prefetched ones if the queryset prefetched them, else one prepared query."""
+    prefetched = getattr(ticket, '_prefetched_objects_cache', {}).get('watchers')
+    if prefetched is not None:
+        return list(prefetched)
+    db = ticket._state.db or 'default'
+    return [User.from_db(db, _user_attnames(), row) for row in _WATCHERS.rows(ticket.pk, using=db)]
+
+
+def ticket_row(ticket: Ticket, context) -> dict[str, Any]:
+    """A ticket as ``TicketSerializer`` declares it (a queue row)."""
+    spec = ticket.spec
+    return {
+        'id': ticket.pk,
+        'number': ticket.number,
+        'title': ticket.title,
+        'process': ticket.process.key,
+        'process_title': localized(spec),
+        'process_version': ticket.process_version.number,
+        'state': ticket.state,
+        'state_title': state_title(spec, ticket.state, for_customer=_is_customer(context)),
+        'state_kind': ticket.state_kind,
+        'priority': ticket.priority,
+        'category': ticket.category,
+        'channel': ticket.channel,
+        'customer': _customer_ref(ticket.customer),
+        'team': _team_ref(ticket.team),
+        'assignee': _user_ref(ticket.assignee),
+        'support_level': ticket.support_level,
+        'created_at': _datetime(ticket.created_at),
+        'updated_at': _datetime(ticket.updated_at),
+        'revision': ticket.revision,
+        'url': _absolute(context, _path('api-ticket-detail', 'pk', ticket.pk)),
+    }
+
+
+def ticket_detail(ticket: Ticket, context) -> dict[str, Any]:
+    """A ticket as ``TicketDetailSerializer`` declares it (everything its page shows)."""
+    if _is_customer(context):
+        hidden = hidden_fields(ticket)
+        data = {k: v for k, v in ticket.data.items() if k not in hidden}
+    else:
+        data = ticket.data
+    return {
+        **ticket_row(ticket, context),
+        'description': ticket.description,
+        'urgency': ticket.urgency,
+        'impact': ticket.impact,
+        'data': data,
+        'requester': _user_ref(ticket.requester),
+        'contact': _contact_ref(ticket.contact),
+        'watchers': [_user_ref(user) for user in ticket_watchers(ticket)],
+        'resolved_at': _datetime(ticket.resolved_at),
+        'closed_at': _datetime(ticket.closed_at),
+        'web_url': _absolute(context, _path('tickets:ticket', 'number', ticket.number)),  # get_absolute_url()
+    }
 
 
 class ContactRefSerializer(serializers.Serializer):
@@ -86,6 +212,10 @@ class TicketSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, ticket):
+        return ticket_row(ticket, self.context)
+
+    # The methods below document the fields' types for the schema; to_representation() does the work.
     def get_process_title(self, ticket) -> str:
         return localized(ticket.spec)
 
@@ -124,6 +254,9 @@ class TicketDetailSerializer(TicketSerializer):
         ]
         read_only_fields = fields
 
+    def to_representation(self, ticket):
+        return ticket_detail(ticket, self.context)
+
     @extend_schema_field(serializers.DictField())
     def get_data(self, ticket) -> dict:
         if not _is_customer(self.context):
@@ -137,7 +270,7 @@ class TicketDetailSerializer(TicketSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
-class TicketCreateSerializer(serializers.Serializer):
+class TicketCreateSerializer(SharedFieldsMixin, serializers.Serializer):
     """``POST /tickets/``: file a ticket of ``process`` (its ``create.fields`` go in ``fields``)."""
 
     process = serializers.SlugField(max_length=50)
@@ -178,7 +311,7 @@ class TicketCreateSerializer(serializers.Serializer):
         return contact
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(SharedFieldsMixin, serializers.Serializer):
     """``POST /tickets/{id}/actions/{key}/``: the values the step asks for, a comment, and optionally the
     revision the client last saw (a different current revision gives 409)."""
 

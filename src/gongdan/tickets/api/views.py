@@ -18,6 +18,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import action
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
@@ -33,6 +34,7 @@ from gongdan.tickets.queries import (
     visible_tickets,
 )
 from gongdan.tickets.search import search_tickets
+from gongdan.utilities.api import TokenAuthentication
 from gongdan.utilities.errors import NotAllowed, NotFound
 from gongdan.workflow.actions import do_transition
 from gongdan.workflow.engine import available_actions
@@ -99,6 +101,8 @@ class TicketAPIFilterSet(TicketFilterSet):
 class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Tickets (工单): list with the queue filters, file, read, and move them along their process."""
 
+    # Token lookups as one prepared statement (utilities/api.py); browser sessions work as everywhere else.
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
     filter_backends = [TicketSearchFilter, DjangoFilterBackend]
     filterset_class = TicketAPIFilterSet
     lookup_value_regex = r'\d+'
@@ -111,7 +115,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         # The version's source and definition are never read per row: ProcessVersion.spec is cached per version.
         query = query.defer('process_version__source', 'process_version__definition')
         if detail or (detail is None and self.action != 'list'):
-            query = query.select_related('requester', 'contact').prefetch_related('watchers')
+            # Watchers come from one prepared query when the ticket is shown (serializers.ticket_watchers).
+            query = query.select_related('requester', 'contact')
         return query
 
     def get_serializer_class(self):

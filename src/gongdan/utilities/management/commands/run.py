@@ -25,7 +25,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument('--bind', default='127.0.0.1:8000', help='host:port or unix:PATH (default 127.0.0.1:8000)')
-        parser.add_argument('--workers', type=int, default=2, help='gunicorn worker processes (default 2)')
+        parser.add_argument(
+            '--workers', type=int, default=2, help='gunicorn worker processes, one per CPU core (default 2)'
+        )
         parser.add_argument(
             '--setup',
             action='store_true',
@@ -67,6 +69,8 @@ class Command(BaseCommand):
     @staticmethod
     def web_command(bind: str, workers: int) -> list[str]:
         # More gunicorn options (e.g. --forwarded-allow-ips behind nginx) go in GUNICORN_CMD_ARGS.
+        # gunicorn's default sync workers, one per core: requests are CPU-bound, and threads (gthread) or more
+        # workers than cores were slower in bench/run.py --servers (README, "Web workers and capacity").
         return [
             sys.executable,
             '-m',
