@@ -163,12 +163,3 @@ SLA_ESCALATED = register(
         prepare=clock_context,
     )
 )
-CALENDAR_DATA_MISSING = register(
-    EventType(
-        'calendar.data_missing',
-        _('Working calendar has no data'),
-        rules=('CRC-07',),
-        staff_only=True,
-        context=('calendar', 'date', 'detail', 'url'),
-    )
-)

@@ -37,7 +37,8 @@ def _schedule(clock: Clock):
         return None
     from gongdan.calendars.queries import get_schedule
 
-    return get_schedule(clock.calendar_id)
+    # The loaded calendar (select_related by the callers) costs no query when its schedule is cached.
+    return get_schedule(clock.calendar)
 
 
 def tone_of(clock: Clock, now: dt.datetime) -> str:
@@ -96,7 +97,7 @@ def badges_for(tickets: list, *, now: dt.datetime | None = None) -> dict[int, Cl
     ids = [t.pk for t in tickets]
     found: dict[int, ClockView] = {}
     rank = {Tone.BREACHED: 0, Tone.NEAR: 1, Tone.RUNNING: 2, Tone.PAUSED: 3}
-    for clock in Clock.objects.filter(ticket_id__in=ids).exclude(status=ClockStatus.STOPPED):
+    for clock in Clock.objects.filter(ticket_id__in=ids).exclude(status=ClockStatus.STOPPED).select_related('calendar'):
         view = ClockView(clock, tone_of(clock, now), now)
         best = found.get(clock.ticket_id)
         key = (rank[view.tone], clock.deadline or dt.datetime.max.replace(tzinfo=dt.UTC))
@@ -216,7 +217,7 @@ def verdict_of(clock: Clock, now: dt.datetime) -> str:
     """One sentence: met / breached by how much / due in / paused."""
     if clock.status == ClockStatus.STOPPED:
         if clock.outcome == Outcome.BREACHED:
-            return _('Breached {n} time(s); first overdue at {at}.').format(
+            return _('Breached {n} time(s); last overdue at {at}.').format(
                 n=clock.breaches,
                 at=timezone.localtime(clock.breached_at).strftime('%Y-%m-%d %H:%M:%S') if clock.breached_at else '-',
             )

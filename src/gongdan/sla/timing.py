@@ -88,9 +88,9 @@ def calendar_key_for(decl: ClockDef, spec: ProcessDef, ticket: Ticket) -> tuple[
     """
     if decl.calendar:
         return decl.calendar, 'clock'
-    if ticket.customer_id and getattr(ticket.customer, 'calendar_id', None):
+    if ticket.customer_id and ticket.customer.calendar_id:
         return ticket.customer.calendar_id, 'customer'
-    if ticket.team_id and getattr(ticket.team, 'calendar_id', None):
+    if ticket.team_id and ticket.team.calendar_id:
         return ticket.team.calendar_id, 'team'
     if spec.calendar:
         return spec.calendar, 'process'
