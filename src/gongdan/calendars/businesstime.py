@@ -332,6 +332,15 @@ class Schedule:
                 raise NoWorkingTime(f'calendar {self.key} has no working time after {date.isoformat()}')
             date += ONE_DAY
 
+    def has_working_time_from(self, t: dt.datetime) -> bool:
+        """Is there any working time at or after ``t``? Cheap: a weekly pattern with hours always has some (the
+        overrides are finite), else only a dated working day still ahead does."""
+        if any(self.weekly):
+            return True
+        u = self._us(t)
+        since = self._date_of(u)
+        return any(hi > u for date in self.overrides if date >= since for _lo, hi in self._periods_us(date))
+
     # --- coverage of the national data ------------------------------------------------------------------
     @property
     def coverage_end(self) -> dt.date | None:

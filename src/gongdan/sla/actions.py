@@ -139,6 +139,7 @@ def _start(ticket: Ticket, spec: ProcessDef, decl: ClockDef, now: dt.datetime) -
     target = timing.target_duration(decl, ticket)
     calendar_ref, calendar_source = timing.calendar_key_for(decl, spec, ticket)
     calendar_id = _calendar_id(calendar_ref) if timing.needs_calendar(decl, ticket) else None
+    calendar_id, calendar_warning = _usable_calendar(calendar_id, now)
     schedule = _schedule(calendar_id)
     basis = timing.basis_of(target)
     target_offset = timing.offset_of(target, start=now, schedule=schedule)
@@ -162,8 +163,57 @@ def _start(ticket: Ticket, spec: ProcessDef, decl: ClockDef, now: dt.datetime) -
         target=timing.label_of(target),
         calendar_source=calendar_source if calendar_id else '',
         coverage_warning=_coverage_warning(calendar_id, clock.deadline),
+        calendar_warning=calendar_warning,
     )
     return clock, timers
+
+
+# Where a working-time clock goes when its own calendar has no working time left (an administrator emptied
+# its weekly pattern, or marked every future day a holiday): the national office calendar, then 7×24.
+FALLBACK_CALENDARS = ('cn-workday', '24x7')
+
+
+def _has_working_time(calendar_id: int, at: dt.datetime) -> bool:
+    return _schedule(calendar_id).has_working_time_from(at)
+
+
+def _usable_calendar(calendar_id: int | None, at: dt.datetime) -> tuple[int | None, str]:
+    """The calendar a clock can run on from ``at``, and a warning when it is not the one asked for.
+
+    A calendar without any working time would make every deadline on it unreachable, and the person's action
+    (filing the ticket, resuming it) fail. Instead the clock falls back — loudly: the log, the clock's history
+    and the ticket page say so — to ``cn-workday`` or else ``24x7`` (issue #3: never guess quietly).
+    """
+    from django.utils.translation import gettext as _
+
+    from gongdan.calendars.models import Calendar
+
+    if calendar_id is None or _has_working_time(calendar_id, at):
+        return calendar_id, ''
+    for key in FALLBACK_CALENDARS:
+        fallback = Calendar.objects.filter(key=key, is_active=True).first()
+        if fallback is not None and fallback.pk != calendar_id and _has_working_time(fallback.pk, at):
+            name = Calendar.objects.filter(pk=calendar_id).values_list('name', flat=True).first() or calendar_id
+            warning = _(
+                'Calendar "{calendar}" has no working time after {date}: this clock runs on "{fallback}" instead. '
+                'Give the calendar its working hours.'
+            ).format(calendar=name, date=timezone.localdate(at).isoformat(), fallback=fallback.name)
+            log.warning('SLA clock: %s', warning)
+            return fallback.pk, str(warning)
+    return calendar_id, ''  # nothing to fall back to: the arithmetic raises NoWorkingTime and says why
+
+
+def _clock_schedule(clock: Clock, at: dt.datetime) -> Schedule | None:
+    """The running clock's schedule; a clock whose calendar lost all its working time moves to a fallback
+    calendar (see ``_usable_calendar``), recorded in its history."""
+    if clock.calendar_id is None:
+        return None
+    usable, warning = _usable_calendar(clock.calendar_id, at)
+    if usable != clock.calendar_id:
+        clock.calendar_id = usable
+        clock.save(update_fields=['calendar'])
+        _log(clock, ClockLogKind.RECOMPUTED, at, reason='calendar_fallback', calendar_warning=warning)
+    return _schedule(usable)
 
 
 def _arm_cycle(clock: Clock, decl: ClockDef, schedule: Schedule | None, now: dt.datetime) -> list[Timer]:
@@ -244,15 +294,15 @@ def _resume(clock: Clock, now: dt.datetime) -> list[Timer]:
     clock.paused_at = None
     clock.status = ClockStatus.RUNNING
     clock.segment_started_at = now
-    armed = _rearm(clock)
+    armed = _rearm(clock, now)
     clock.save(update_fields=['paused_seconds', 'paused_at', 'status', 'segment_started_at', 'deadline'])
     _log(clock, ClockLogKind.RESUMED, now, paused_seconds=paused_for)
     return armed
 
 
-def _rearm(clock: Clock) -> list[Timer]:
+def _rearm(clock: Clock, now: dt.datetime) -> list[Timer]:
     """Give every pending timer of a running clock its instant again (after a resume or a calendar change)."""
-    schedule = _schedule(clock.calendar_id)
+    schedule = _clock_schedule(clock, now)
     timers = list(_pending(clock))
     for timer in timers:
         timer.due_at = _due(clock, timer.basis, timer.offset_seconds, schedule)
@@ -291,8 +341,9 @@ def _reset(ticket: Ticket, decl: ClockDef, clock: Clock, now: dt.datetime) -> li
         margin_seconds=int((clock.deadline - now).total_seconds()) if clock.deadline else None,
     )
     _pending(clock).update(cancelled=True)
+    schedule = _clock_schedule(clock, now)
     if decl.recurring:  # later rounds run to the recurring interval; the first to the target
-        clock.target_seconds = timing.offset_of(decl.recurring.every, start=now, schedule=_schedule(clock.calendar_id))
+        clock.target_seconds = timing.offset_of(decl.recurring.every, start=now, schedule=schedule)
         clock.basis = timing.basis_of(decl.recurring.every)
     clock.cycle += 1
     clock.segment_started_at = now
@@ -311,13 +362,13 @@ def _reset(ticket: Ticket, decl: ClockDef, clock: Clock, now: dt.datetime) -> li
             'basis',
         ]
     )
-    return _arm_cycle(clock, decl, _schedule(clock.calendar_id), now)
+    return _arm_cycle(clock, decl, schedule, now)
 
 
 def _retarget(ticket: Ticket, decl: ClockDef, clock: Clock, now: dt.datetime) -> list[Timer]:
     """The priority changed: the clock's target follows (time already consumed still counts)."""
     target = timing.target_duration(decl, ticket)
-    schedule = _schedule(clock.calendar_id)
+    schedule = _clock_schedule(clock, now)
     offset = timing.offset_of(target, start=clock.started_at, schedule=schedule)
     if offset == clock.target_seconds and timing.basis_of(target) == clock.basis:
         return []
@@ -643,7 +694,7 @@ def do_recompute_deadlines(calendar_ids: list[int] | None, *, batch: int = 200) 
             if clock is None:
                 continue
             before = clock.deadline
-            armed = _rearm(clock)
+            armed = _rearm(clock, timezone.now())
             clock.save(update_fields=['deadline'])
             if clock.deadline != before:
                 _log(

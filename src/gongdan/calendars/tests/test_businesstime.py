@@ -305,3 +305,18 @@ def test_properties_hold_for_any_weekly_pattern(week, holiday, start, seconds):
     assert schedule.add_working(start, seconds - 1) <= deadline
     nxt = schedule.next_working_instant(start)
     assert schedule.is_working(nxt) and schedule.working_seconds_between(start, nxt) == 0
+
+
+def test_has_working_time_from():
+    """Issue #3: a calendar without hours is recognised at once (the SLA clocks then fall back loudly)."""
+    tz = ZoneInfo('Asia/Shanghai')
+    at = dt.datetime(2026, 10, 1, 10, 0, tzinfo=tz)
+    assert Schedule(key='office', weekly=[[(32400, 64800)]] * 5 + [[], []]).has_working_time_from(at)
+    empty = Schedule(key='empty', weekly=[[]] * 7)
+    assert not empty.has_working_time_from(at)
+    one_day = Schedule(
+        key='one', weekly=[[]] * 7, overrides={dt.date(2026, 10, 10): DayRule('workday', ((32400, 64800),))}
+    )
+    assert one_day.has_working_time_from(at)
+    assert one_day.has_working_time_from(dt.datetime(2026, 10, 10, 17, 59, tzinfo=tz))
+    assert not one_day.has_working_time_from(dt.datetime(2026, 10, 10, 18, 0, tzinfo=tz))

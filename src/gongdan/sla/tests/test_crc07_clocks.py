@@ -303,3 +303,65 @@ def test_which_calendar_a_clock_runs_on(crc):
     assert timing.calendar_key_for(unpinned, spec, ticket) == (always.pk, 'customer')
     ticket.customer = None
     assert timing.calendar_key_for(unpinned, spec, ticket) == ('cn-workday', 'process')
+
+
+def _restore(crc, ticket, t0):
+    _accept(crc, ticket, t0 + 5 * M)
+    do_transition(ticket, 'report_contact', actor=crc.dutylead, values={'contact_report': '已联系'}, at=t0 + 10 * M)
+    restored = t0 + 180 * M
+    do_transition(
+        ticket,
+        'restore',
+        actor=crc.dutylead,
+        values={'cause': '设备板卡故障', 'fix': '更换板卡', 'restored_at': restored.isoformat()},
+        at=restored,
+    )
+    return restored
+
+
+def test_a_calendar_without_working_time_falls_back_loudly(crc, caplog):
+    """Issue #3 (never guess quietly), CRC-07 fault report: when the pinned calendar has no working time at all
+    (an administrator emptied cn-workday's hours and detached it from the national data), restoring the fault
+    still works; the report clock runs on 24x7 instead — 2 working days after Wed 2026-09-30 on 7×24 is the end of
+    Fri 10-02, 24:00 = Sat 10-03 00:00 +08:00 — and the clock's history, the log and the ticket page say why."""
+    from gongdan.calendars.actions import do_set_working_periods, do_update_calendar
+    from gongdan.calendars.models import Calendar
+    from gongdan.sla.queries import explain
+
+    office = Calendar.objects.get(key='cn-workday')
+    do_update_calendar(office, actor=crc.admin, follows_national=False)
+    do_set_working_periods(office, [], actor=crc.admin)
+    t0 = dt.datetime(2026, 9, 30, 13, 0, tzinfo=SH)
+    ticket = _fault(crc, t0)
+    _restore(crc, ticket, t0)
+    report = _clock(ticket, 'report')
+    assert report.calendar.key == '24x7'
+    assert report.deadline == dt.datetime(2026, 10, 3, 0, 0, tzinfo=SH)
+    started = report.log.get(kind='started')
+    assert office.name in started.detail['calendar_warning']
+    assert 'has no working time after 2026-09-30' in caplog.text
+    lines = explain(report).lines
+    assert any(line['detail'].get('calendar_warning') for line in lines)
+
+
+def test_a_running_clock_moves_off_a_calendar_that_loses_its_working_time(crc):
+    """Issue #3: a calendar change re-arms open deadlines; when the change leaves the clock's calendar with no
+    working time, the clock moves to the fallback calendar and its history records it (reason calendar_fallback)
+    instead of the worker failing on every sweep."""
+    from gongdan.calendars.actions import do_set_working_periods, do_update_calendar
+    from gongdan.calendars.models import Calendar
+    from gongdan.sla.actions import do_recompute_deadlines
+
+    t0 = dt.datetime(2026, 9, 30, 13, 0, tzinfo=SH)
+    ticket = _fault(crc, t0)
+    _restore(crc, ticket, t0)
+    report = _clock(ticket, 'report')
+    assert report.calendar.key == 'cn-workday'
+    office = Calendar.objects.get(key='cn-workday')
+    do_update_calendar(office, actor=crc.admin, follows_national=False)
+    do_set_working_periods(office, [], actor=crc.admin)
+    assert do_recompute_deadlines([office.pk]) == 1
+    report.refresh_from_db()
+    assert report.calendar.key == '24x7'
+    fallback = report.log.get(kind='recomputed', detail__reason='calendar_fallback')
+    assert fallback.detail['calendar_warning']
