@@ -317,10 +317,21 @@ def do_add_comment(ticket: Ticket, *, actor: User, body: str, is_internal: bool 
 
 @transaction.atomic
 def do_assign_ticket(
-    ticket: Ticket, *, actor: User, team: Team | None, assignee: User | None, note: str = ''
+    ticket: Ticket,
+    *,
+    actor: User,
+    team: Team | None,
+    assignee: User | None,
+    note: str = '',
+    expected_revision: int | None = None,
 ) -> Ticket:
-    """Hand the ticket to a resolver team and/or person (dispatch, SD-03). The assignee must be in the team."""
+    """Hand the ticket to a resolver team and/or person (dispatch, SD-03). The assignee must be in the team.
+
+    ``expected_revision``: the revision the caller last saw; another current revision is a Conflict (409)."""
+    from gongdan.workflow.actions import ensure_revision
+
     ticket = lock_ticket(ticket)
+    ensure_revision(ticket, expected_revision)
     if not can_dispatch(actor, ticket):
         raise NotAllowed(_('You may not assign tickets.'))
     if ticket.state_kind == 'closed':
@@ -350,10 +361,17 @@ def do_assign_ticket(
 
 
 @transaction.atomic
-def do_update_ticket(ticket: Ticket, *, actor: User, changes: dict[str, Any]) -> Ticket:
-    """Edit the core fields (title, description, priority, urgency, impact, category, contact) of an open ticket."""
+def do_update_ticket(
+    ticket: Ticket, *, actor: User, changes: dict[str, Any], expected_revision: int | None = None
+) -> Ticket:
+    """Edit the core fields (title, description, priority, urgency, impact, category) of a ticket.
+
+    ``expected_revision``: the revision the caller last saw; another current revision is a Conflict (409)."""
+    from gongdan.workflow.actions import ensure_revision
+
     allowed = {'title', 'description', 'priority', 'urgency', 'impact', 'category'}
     ticket = lock_ticket(ticket)
+    ensure_revision(ticket, expected_revision)
     if not can_dispatch(actor, ticket) and not engine.has_relation(ticket, actor, 'assignee'):
         raise NotAllowed(_('You may not edit this ticket.'))
     unknown = set(changes) - allowed

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,7 +28,6 @@ from gongdan.workflow.models import Process
 from gongdan.workflow.schema import ProcessDef
 
 from .actions import (
-    SAFE_CONTENT_TYPES,
     can_dispatch,
     do_add_attachment,
     do_add_comment,
@@ -37,6 +36,7 @@ from .actions import (
     do_set_watching,
     may_create,
 )
+from .downloads import attachment_response
 from .forms import (
     ApprovalDecisionForm,
     AssignForm,
@@ -258,15 +258,7 @@ def attachment_download(request, pk):
         attachment = access_attachment_by_id(request.user, pk)
     except NotFound:
         raise Http404 from None
-    inline = attachment.content_type in SAFE_CONTENT_TYPES
-    response = FileResponse(
-        attachment.file.open('rb'),
-        as_attachment=not inline,
-        filename=attachment.filename,
-        content_type=attachment.content_type if inline else 'application/octet-stream',
-    )
-    response['X-Content-Type-Options'] = 'nosniff'
-    return response
+    return attachment_response(attachment)
 
 
 @login_required

@@ -48,6 +48,7 @@ from .serializers import (
     TicketSerializer,
     TransitionSerializer,
 )
+from .views_edit import TicketEditMixin
 
 ERRORS = {
     400: OpenApiResponse(description='Invalid input: {"code": "invalid", "detail": ..., "fields": {...}}'),
@@ -98,8 +99,10 @@ class TicketAPIFilterSet(TicketFilterSet):
         responses={201: TicketDetailSerializer, 400: ERRORS[400], 403: ERRORS[403]},
     ),
 )
-class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    """Tickets (工单): list with the queue filters, file, read, and move them along their process."""
+class TicketViewSet(
+    TicketEditMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Tickets (工单): list with the queue filters, file, read, edit, dispatch, and move them along their process."""
 
     # Token lookups as one prepared statement (utilities/api.py); browser sessions work as everywhere else.
     authentication_classes = [TokenAuthentication, SessionAuthentication]

@@ -78,6 +78,10 @@ ROUTE_ACCESS: dict[str, str] = {
     'api-ticket-events': 'api-ticket-scoped',
     'api-ticket-approvals': 'api-ticket-scoped',
     'api-ticket-clocks': 'api-ticket-scoped',
+    'api-ticket-assign': 'api-ticket-scoped',
+    'api-ticket-watchers': 'api-ticket-scoped',
+    'api-ticket-attachments': 'api-ticket-scoped',
+    'api-ticket-attachment-file': 'api-ticket-scoped',
     'api-approval-list': 'api-list',
     'api-approval-detail': 'api-approval-scoped',
     'api-approval-decide': 'api-approval-scoped',
@@ -176,7 +180,13 @@ def url_for(name: str, kind: str, scene) -> str:
         'api-ticket-scoped': ticket.pk,
         'api-approval-scoped': scene['approval'].pk,
     }[kind]
-    values = {'number': ticket.number, 'pk': pk, 'key': 'classify', 'process_key': ticket.process.key}
+    values = {
+        'number': ticket.number,
+        'pk': pk,
+        'key': 'classify',
+        'process_key': ticket.process.key,
+        'attachment_id': scene['attachment'].pk,
+    }
     kwargs = {arg: values[arg] for arg in pattern.pattern.regex.groupindex}
     return reverse(name, kwargs=kwargs)
 
