@@ -189,6 +189,8 @@ def _prepare_ticket(
         if customer is not None and customer.pk != actor.customer_id:
             errors['customer'] = [_('You can only file tickets for your own organisation.')]
         customer, requester, channel = actor.customer, actor, Channel.PORTAL
+        contact = contact or own_contact(actor)
+        values = {**prefilled_values(spec, spec.create.fields, contact, customer), **(values or {})}
     if contact is not None and (customer is None or contact.customer_id != customer.pk):
         errors['contact'] = [_('The contact does not belong to the chosen customer.')]
     if channel not in Channel.values:
@@ -239,6 +241,29 @@ def _prepare_ticket(
         updated_at=now,
     )
     return ticket, spec, cleaned
+
+
+def own_contact(user: User) -> Contact | None:
+    """The contact record of a customer contact's own login, if the customer keeps one."""
+    from gongdan.customers.models import Contact
+
+    if user.customer_id is None:
+        return None
+    return Contact.objects.filter(user=user, customer_id=user.customer_id).first()
+
+
+def prefilled_values(spec: ProcessDef, keys, contact: Contact | None, customer: Customer | None) -> dict[str, str]:
+    """The values of the ``prefill`` fields among ``keys`` from the filer's contact record and organisation
+    (SD-02: the reporter's contact details are recorded; a customer filing on the portal need not retype them).
+    Only non-empty ones: a field without a source stays for the filer to fill."""
+    sources = {
+        'contact_name': contact.name if contact else '',
+        'contact_phone': contact.phone if contact else '',
+        'contact_email': contact.email if contact else '',
+        'customer_name': customer.name if customer else '',
+    }
+    wanted = set(keys)
+    return {f.key: sources[f.prefill] for f in spec.fields if f.key in wanted and f.prefill and sources[f.prefill]}
 
 
 def _file_ticket(ticket: Ticket, spec: ProcessDef, cleaned: dict[str, Any], *, actor: User) -> Ticket:

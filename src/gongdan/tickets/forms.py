@@ -23,6 +23,7 @@ from gongdan.utilities.errors import InvalidInput, NotAllowed
 from gongdan.utilities.templatetags.gongdan import localized
 from gongdan.workflow.schema import CORE_FIELDS, FieldDef, FieldType, ProcessDef
 
+from .actions import own_contact, prefilled_values
 from .choices import Channel, Level, Priority
 from .models import Category
 
@@ -396,6 +397,10 @@ class TicketCreateForm(StepFieldsMixin, forms.Form):
         if 'category' in keys and not spec.categories and not Category.objects.exists():
             keys.remove('category')  # nothing to choose from
         self.add_step_fields(spec, keys + list(create.fields), set(create.required))
+        if user.customer_id is not None:
+            # Who is calling is known: the filer's own contact record fills the reporter fields (editable).
+            for key, value in prefilled_values(spec, create.fields, own_contact(user), user.customer).items():
+                self.initial.setdefault(self.field_names[key], value)
 
     def core_names(self) -> list[str]:
         return [n for n in ('urgency', 'impact', 'priority', 'category') if n in self.fields]

@@ -66,6 +66,19 @@ class FieldType(StrEnum):
 
 
 SCALAR_TYPES = set(FieldType) - {FieldType.TABLE}
+
+
+class Prefill(StrEnum):
+    """Where a field's value comes from when a customer contact files the ticket and leaves it empty: their own
+    contact record or organisation (the portal's intake needs no retyping of who is calling)."""
+
+    CONTACT_NAME = 'contact_name'
+    CONTACT_PHONE = 'contact_phone'
+    CONTACT_EMAIL = 'contact_email'
+    CUSTOMER_NAME = 'customer_name'
+
+
+PREFILL_TYPES = {FieldType.TEXT, FieldType.LONGTEXT, FieldType.PHONE, FieldType.EMAIL}
 # Core ticket attributes a step may ask for or require alongside the process's own fields (SD-02: classify
 # and prioritise). They are stored on the ticket row, not in Ticket.data.
 CORE_FIELDS = ('category', 'urgency', 'impact', 'priority')
@@ -94,6 +107,7 @@ class FieldDef(Cited):
     columns: list[FieldDef] = Field(default_factory=list)
     role: Slug | None = None  # for user fields: only users holding this role may be chosen
     customer_visible: bool = True
+    prefill: Prefill | None = None  # customers filing: taken from their contact record when left empty
 
     @model_validator(mode='after')
     def _shape(self) -> FieldDef:
@@ -111,6 +125,8 @@ class FieldDef(Cited):
             raise ValueError(f'only table fields have "columns" (field {self.key!r} is {self.type})')
         if len({c.value for c in self.choices}) != len(self.choices):
             raise ValueError(f'field {self.key!r} lists a choice value twice')
+        if self.prefill is not None and self.type not in PREFILL_TYPES:
+            raise ValueError(f'field {self.key!r} of type {self.type} cannot have "prefill" (only text-like fields)')
         return self
 
 

@@ -125,11 +125,15 @@ def test_contact_must_belong_to_the_customer(org, processes):
 
 
 def test_only_create_roles_may_file(org, processes):
-    """SD-01: the desk registers the work order; engineers and customers cannot file service desk events."""
-    for outsider in (org.engineer, org.presales, org.customer_user_a):
+    """SD-01: the desk registers the work order (and customers report through the portal); engineers and
+    presales cannot file service desk events, and customers cannot file visit requests (IDC-04: presales)."""
+    for outsider in (org.engineer, org.presales):
         with pytest.raises(NotAllowed):
             sd_ticket(org, actor=outsider)
     assert sd_ticket(org, actor=org.admin).created_by == org.admin
+    assert sd_ticket(org, actor=org.customer_user_a).channel == 'portal'
+    with pytest.raises(NotAllowed):
+        do_create_ticket('idc_visit', actor=org.customer_user_a, title='参观', values={})
 
 
 PORTAL_PROCESS = {

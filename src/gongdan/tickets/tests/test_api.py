@@ -414,9 +414,10 @@ def test_customer_sees_customer_titles_and_no_staff_actions(org, processes):
 
 
 def test_customer_files_a_ticket_for_their_own_organisation(org, processes, settings):
-    """idc_visit and sd_event do not let customers file; a customer naming another organisation gets 400."""
+    """idc_visit does not let customers file (IDC-04: presales does); a customer naming another organisation
+    gets 400."""
     response = api(org.customer_user_a).post(
-        '/api/v1/tickets/', {'process': 'sd_event', 'title': '报修', 'fields': SD_VALUES}, format='json'
+        '/api/v1/tickets/', {'process': 'idc_visit', 'title': '参观', 'fields': {}}, format='json'
     )
     assert response.status_code == 403
     response = api(org.customer_user_b).post(

@@ -175,3 +175,54 @@ def test_empty_file_is_refused_naming_the_field(org, processes):
     )
     assert empty.status_code == 400 and 'file' in empty.json()['fields']
     assert not ticket.attachments.exists()
+
+
+# --- customers report through the portal (SD-01, SD-02) ---------------------------------------------
+def test_customer_files_an_event_with_their_contact_details_prefilled(org, processes):
+    """SD-01/SD-02: a customer contact reports a fault themselves; the reporter's unit, name and phone come from
+    their contact record, the ticket is their organisation's, through the portal channel, for the desk to
+    classify; the other customer cannot see it."""
+    response = api(org.customer_user_a).post(
+        '/api/v1/tickets/',
+        {'process': 'sd_event', 'title': '财务室打印机无法打印', 'fields': {'symptom': '打印任务卡住'}},
+        format='json',
+    )
+    assert response.status_code == 201, response.json()
+    ticket = Ticket.objects.get(pk=response.json()['id'])
+    assert (ticket.customer, ticket.contact, ticket.requester) == (org.customer_a, org.contact_a, org.customer_user_a)
+    assert ticket.channel == 'portal' and ticket.state == 'new'
+    assert ticket.data['reporter_name'] == '张三' and ticket.data['reporter_phone'] == '13800000000'
+    assert ticket.data['reporter_unit'] == '甲公司'
+    assert api(org.customer_user_b).get(url(ticket)).status_code == 404
+    assert api(org.agent).get(url(ticket)).status_code == 200
+
+
+def test_what_the_customer_types_beats_the_prefill(org, processes):
+    response = api(org.customer_user_a).post(
+        '/api/v1/tickets/',
+        {
+            'process': 'sd_event',
+            'title': '会议室投影无信号',
+            'fields': {'symptom': '无信号', 'reporter_name': '李四', 'reporter_phone': '13900000000'},
+        },
+        format='json',
+    )
+    assert response.status_code == 201, response.json()
+    data = Ticket.objects.get(pk=response.json()['id']).data
+    assert (data['reporter_name'], data['reporter_phone']) == ('李四', '13900000000')
+
+
+def test_customer_intake_form_shows_the_prefill_and_files(client, org, processes):
+    client.force_login(org.customer_user_a)
+    page = client.get('/tickets/new/sd_event/')
+    assert page.status_code == 200
+    form = page.context['form']
+    assert form['reporter_name'].value() == '张三' and form['reporter_phone'].value() == '13800000000'
+    assert 'customer' not in form.fields and 'channel' not in form.fields
+    response = client.post(
+        '/tickets/new/sd_event/',
+        {'title': '网络很慢', 'reporter_name': '张三', 'reporter_phone': '13800000000', 'symptom': '网页打不开'},
+    )
+    assert response.status_code == 302, response.context['form'].errors if response.context else response
+    ticket = Ticket.objects.get(title='网络很慢')
+    assert ticket.customer == org.customer_a and ticket.channel == 'portal'

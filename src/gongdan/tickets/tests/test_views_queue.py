@@ -348,8 +348,11 @@ def test_bulk_assign_refused_for_engineer(client, org, processes):
 
 
 def test_new_ticket_entry_only_for_users_who_may_file(client, org, processes):
-    """The navbar offers "New ticket" to the agent, not to a customer contact whom no process lets file."""
+    """The navbar offers "New ticket" to the agent and a customer contact (sd_event lets them report), not to an
+    engineer whom no process lets file."""
     client.force_login(org.agent)
     assert '/tickets/new/' in client.get('/').content.decode()
     client.force_login(org.customer_user_a)
+    assert '/tickets/new/' in client.get('/').content.decode()
+    client.force_login(org.engineer)
     assert '/tickets/new/' not in client.get('/').content.decode()

@@ -44,10 +44,12 @@ def test_process_detail(org, processes):
 
 
 def test_customer_sees_only_processes_they_may_file(org, processes):
-    """Neither shipped process lets customer contacts file, so they see none (and 404 on the definitions)."""
+    """Customer contacts see the processes they may file (sd_event, to report through the portal) and 404 on the
+    others' definitions (idc_visit is filed by presales, IDC-04)."""
     client = api(org.customer_user_a)
-    assert client.get('/api/v1/processes/').json() == []
-    assert client.get('/api/v1/processes/sd_event/').status_code == 404
+    assert [p['key'] for p in client.get('/api/v1/processes/').json()] == ['sd_event']
+    assert client.get('/api/v1/processes/sd_event/').status_code == 200
+    assert client.get('/api/v1/processes/idc_visit/').status_code == 404
 
 
 def test_openapi_schema(db):

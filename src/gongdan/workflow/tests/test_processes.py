@@ -117,7 +117,9 @@ def test_an_invalid_file_writes_nothing(tmp_path, db):
 def test_unknown_role_is_rejected(tmp_path, db):
     source = (settings.GONGDAN_PROCESSES_DIR / 'sd_event.yaml').read_text(encoding='utf-8')
     (tmp_path / 'sd_event.yaml').write_text(
-        source.replace('roles: [agent, acceptance_engineer, administrator]', 'roles: [agent, wizard]'),
+        source.replace(
+            'roles: [agent, acceptance_engineer, customer_contact, administrator]', 'roles: [agent, wizard]'
+        ),
         encoding='utf-8',
     )
     with pytest.raises(ProcessLoadError, match=re.escape("sd_event.yaml: roles: unknown role 'wizard'")):
