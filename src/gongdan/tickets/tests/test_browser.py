@@ -90,3 +90,57 @@ def test_agent_files_and_classifies_a_phone_call(live_server, browser, org, proc
     login(other, base, 'customer_b')
     response = other.goto(f'{base}{ticket.get_absolute_url()}')
     assert response.status == 404
+
+
+def test_sla_countdowns_tick_live_on_the_ticket_and_in_the_queue(live_server, browser, org, processes):
+    """Issue #3 (UI): a CRC-07 fault ticket filed 12 minutes ago has breached its 10-minute acceptance and still
+    runs its 180-minute restoration clock. In the browser, the running countdown counts down second by second
+    (sla.js), the breached one reads "overdue" in red, and the queue's SLA badge ticks too."""
+    import datetime as dt
+    import re
+
+    from django.utils import timezone
+
+    from gongdan.sla.sweep import sweep
+    from gongdan.tickets.actions import do_create_ticket
+
+    filed = timezone.now().replace(microsecond=0) - dt.timedelta(minutes=12)
+    ticket = do_create_ticket(
+        'crc_fault',
+        actor=org.agent,
+        title='专线中断',
+        customer=org.customer_a,
+        values={'fault_kind': 'interruption', 'circuit_id': 'SH-MSTP-0099'},
+        at=filed,
+    )
+    sweep()  # the 10-minute acceptance deadline has passed: it fires now
+    base = live_server.url
+    page = browser.new_page()
+    page.context.add_cookies([{'name': 'django_language', 'value': 'en', 'url': base}])
+    login(page, base, 'agent')
+    page.goto(f'{base}{ticket.get_absolute_url()}')
+
+    rows = page.locator('#sla-clocks .gd-clock')
+    restoration = rows.filter(has_text='Restoration').locator('.gd-countdown')
+    acceptance = rows.filter(has_text='Acceptance').locator('.gd-countdown')
+
+    def seconds_left(text: str) -> int:
+        h, m, s = map(int, re.search(r'(\d\d):(\d\d):(\d\d)', text).groups())
+        return h * 3600 + m * 60 + s
+
+    page.wait_for_function("() => /\\d\\d:\\d\\d:\\d\\d/.test(document.querySelector('.gd-countdown').textContent)")
+    first = seconds_left(restoration.inner_text())
+    assert 167 * 60 <= first <= 168 * 60  # 180 minutes from the filing, 12 minutes ago
+    page.wait_for_timeout(2500)
+    assert 1 <= first - seconds_left(restoration.inner_text()) <= 4  # it ticks in the browser
+    assert 'overdue' in acceptance.inner_text()
+    assert 'bg-red-lt' in acceptance.get_attribute('class')
+
+    page.goto(f'{base}/tickets/?process=crc_fault')
+    badge = page.locator(f'tr:has-text("{ticket.number}") [data-deadline]').first
+    page.wait_for_function(
+        '(el) => /\\d\\d:\\d\\d:\\d\\d/.test(el.textContent)', arg=badge.element_handle(), timeout=5000
+    )
+    before = seconds_left(badge.inner_text())
+    page.wait_for_timeout(2500)
+    assert 1 <= abs(before - seconds_left(badge.inner_text())) <= 4  # the most pressing clock, live
