@@ -151,6 +151,34 @@ def do_create_ticket(
         return _file_ticket(ticket, spec, cleaned, actor=actor)
 
 
+def do_create_ticket_with_files(
+    process_key: str, *, actor: User, files: list, files_internal: bool = False, **kwargs
+) -> Ticket:
+    """File a ticket together with the files the caller brought (the intake form's attachments), all or nothing:
+    a file refused (too large, empty) leaves no ticket, and the files already stored are removed again.
+    ``files_internal`` keeps them from the customer (staff only). SD-02: the event record with what was sent."""
+    if not files:
+        return do_create_ticket(process_key, actor=actor, **kwargs)
+    if files_internal and actor.customer_id is not None:
+        raise NotAllowed(_('Customers cannot add internal attachments.'))
+    stored = []
+    try:
+        with transaction.atomic():
+            ticket = do_create_ticket(process_key, actor=actor, **kwargs)
+            for upload in files:
+                try:
+                    attachment = do_add_attachment(ticket, actor=actor, upload=upload, is_internal=files_internal)
+                except InvalidInput as exc:
+                    reasons = [m for messages in exc.fields.values() for m in messages]
+                    raise InvalidInput(exc.detail, fields={'attachments': reasons}) from None
+                stored.append((attachment.file.storage, attachment.file.name))
+            return ticket
+    except Exception:
+        for storage, name in stored:
+            storage.delete(name)
+        raise
+
+
 def _prepare_ticket(
     process_key: str,
     *,

@@ -30,7 +30,18 @@ from .models import Category
 DATETIME_LOCAL = '%Y-%m-%dT%H:%M'
 # Form field names the intake and action forms use themselves; a process field with one of these keys gets a
 # prefixed form field name so the two never collide.
-RESERVED = {'title', 'description', 'customer', 'contact', 'channel', 'comment', 'comment_public', 'revision'}
+RESERVED = {
+    'title',
+    'description',
+    'customer',
+    'contact',
+    'channel',
+    'comment',
+    'comment_public',
+    'revision',
+    'attachments',
+    'attachments_internal',
+}
 
 
 # --- widgets and fields for the process field types ----------------------------------------------------
@@ -378,12 +389,20 @@ class TicketCreateForm(StepFieldsMixin, forms.Form):
     description = forms.CharField(
         label=_('Description'), required=False, widget=forms.Textarea({'class': 'form-control', 'rows': 4})
     )
+    attachments = MultipleFileField(
+        label=_('Attachments'), required=False, help_text=_('Screenshots, logs, photos of the fault (several allowed).')
+    )
+    attachments_internal = forms.BooleanField(
+        label=_('Internal files (not shown to the customer)'),
+        required=False,
+        widget=forms.CheckboxInput({'class': 'form-check-input'}),
+    )
 
     def __init__(self, spec: ProcessDef, user: User, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         if user.customer_id is not None:
-            for name in ('customer', 'contact', 'channel'):
+            for name in ('customer', 'contact', 'channel', 'attachments_internal'):
                 del self.fields[name]
         else:
             self.fields['customer'].queryset = Customer.objects.filter(is_active=True).order_by('code')
@@ -422,6 +441,8 @@ class TicketCreateForm(StepFieldsMixin, forms.Form):
             'priority': core['priority'] or None,
             'category': core['category'],
             'values': {k: v for k, v in values.items() if k in self.spec.create.fields},
+            'files': data.get('attachments') or [],
+            'files_internal': bool(data.get('attachments_internal')),
         }
         if self.user.customer_id is None:
             kwargs.update(customer=data.get('customer'), contact=data.get('contact'), channel=data['channel'])

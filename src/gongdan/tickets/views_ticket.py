@@ -32,7 +32,7 @@ from .actions import (
     do_add_attachment,
     do_add_comment,
     do_assign_ticket,
-    do_create_ticket,
+    do_create_ticket_with_files,
     do_set_watching,
     may_create,
 )
@@ -335,7 +335,7 @@ def ticket_create(request, process_key):
         status = 400
         if form.is_valid():
             try:
-                ticket = do_create_ticket(process.key, actor=request.user, **form.create_kwargs())
+                ticket = do_create_ticket_with_files(process.key, actor=request.user, **form.create_kwargs())
             except InvalidInput as exc:
                 apply_errors(form, exc, form.field_names)
             except NotAllowed as exc:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -98,6 +100,58 @@ def test_create_sd_event_via_phone_intake_form(client, org, processes):
     assert ticket.data['occurred_at'] == dt.datetime(2026, 11, 22, 1, 30, tzinfo=dt.UTC).isoformat()
     followed = client.get(response['Location'])
     assert ticket.number in followed.content.decode()
+
+
+def test_intake_form_files_the_ticket_with_its_attachments(client, org, processes):
+    """SD-02: the event record keeps what the caller sent (a screenshot, a log); the files are stored with the
+    ticket, one timeline row each; ticked "internal", a customer never sees them."""
+    client.force_login(org.agent)
+    response = client.post(
+        reverse('tickets:ticket_create', args=['sd_event']),
+        {
+            'customer': org.customer_a.pk,
+            'channel': 'phone',
+            'title': '财务系统报错',
+            'reporter_name': '李四',
+            'reporter_phone': '13900000000',
+            'symptom': '登录报错',
+            'attachments': [
+                SimpleUploadedFile('截图.png', b'\x89PNG\r\n', content_type='image/png'),
+                SimpleUploadedFile('app.log', b'ERROR 500', content_type='text/plain'),
+            ],
+            'attachments_internal': 'on',
+        },
+    )
+    assert response.status_code == 302
+    ticket = Ticket.objects.get()
+    assert sorted(a.filename for a in ticket.attachments.all()) == ['app.log', '截图.png']
+    assert all(a.is_internal for a in ticket.attachments.all())
+    assert ticket.events.filter(kind=EventKind.ATTACHMENT_ADDED).count() == 2
+    client.force_login(org.customer_user_a)
+    assert '截图.png' not in client.get(ticket.get_absolute_url()).content.decode()
+
+
+def test_a_refused_file_files_no_ticket_and_says_why_next_to_the_field(en, org, processes, settings):
+    settings.GONGDAN_ATTACHMENT_MAX_BYTES = 10
+    location = Path(storages['attachments'].location)
+    before = {p for p in location.rglob('*') if p.is_file()}
+    en.force_login(org.agent)
+    response = en.post(
+        reverse('tickets:ticket_create', args=['sd_event']),
+        {
+            'channel': 'phone',
+            'title': '大文件',
+            'reporter_name': '李四',
+            'reporter_phone': '13900000000',
+            'symptom': '报错',
+            'attachments': [SimpleUploadedFile('ok.txt', b'fine'), SimpleUploadedFile('big.log', b'x' * 100)],
+        },
+    )
+    assert response.status_code == 400
+    assert 'At most' in field_block(response.content.decode(), 'attachments')
+    assert not Ticket.objects.exists() and not Attachment.objects.exists()
+    # The first file was stored before the second was refused: it is removed again with the rollback.
+    assert {p for p in location.rglob('*') if p.is_file()} == before
 
 
 def test_create_form_shows_action_errors_next_to_the_field(en, org, processes):
