@@ -177,7 +177,9 @@ def build_complaints(directory: Directory, *, now: dt.datetime | None = None) ->
     t = record(5, now - 4 * D)
     values = {'reclassified_as': 'consultation', 'gm_opinion': '属咨询，转客服坐席答复。'}
     tickets.append(
-        do_transition(t, 'reject_not_complaint', actor=gm, values=values, comment='客户咨询扩容流程', at=now - 4 * D + H)
+        do_transition(
+            t, 'reject_not_complaint', actor=gm, values=values, comment='客户咨询扩容流程', at=now - 4 * D + H
+        )
     )
     # 7. Returned to the recorder for the times of the unanswered calls.
     t = record(6, now - 1 * D)

@@ -24,7 +24,9 @@ def test_demo_complaints_once_in_interesting_states(db):
     }
     complaints = Ticket.objects.filter(process__key='svc_complaint')
     assert complaints.count() == 7 and complaints.filter(priority='p1', state='recorded').exists()
-    urgent = set(Notification.objects.filter(event_type='complaint.urgent').values_list('recipient__username', flat=True))
+    urgent = set(
+        Notification.objects.filter(event_type='complaint.urgent').values_list('recipient__username', flat=True)
+    )
     assert urgent == {'gm', 'opsmgr', 'director'}  # the GM, the ops center's head, the recorder's head
     assert DailySummary.objects.count() == 8
     assert DailySummary.objects.filter(sent_at__isnull=False).count() >= 7

@@ -124,3 +124,21 @@ def test_navigation_shows_complaints_only_to_readers(client, desk):
     assert reverse('complaints:summary_list') in client.get(reverse('calendars:calendar_list')).text
     client.force_login(desk.engineer)
     assert reverse('complaints:summary_list') not in client.get(reverse('calendars:calendar_list')).text
+
+
+def test_complaint_pages_of_the_agent_ui(client, desk, complaints):
+    """SVC-10 in the agent UI: the recorder's intake form asks for the record form's fields; the ticket page shows
+    the GM's review to staff and the customer-facing state and no review to the customer."""
+    first, _second = complaints
+    client.force_login(desk.recorder)
+    form = client.get(reverse('tickets:ticket_create', kwargs={'process_key': 'svc_complaint'}))
+    assert form.status_code == 200
+    for label in ('投诉人', '联系电话', '投诉渠道', '被投诉部门', '投诉等级', '投诉内容', '客户诉求'):
+        assert label in form.text, label
+    page = client.get(reverse('tickets:ticket', kwargs={'number': first.number}))
+    assert page.status_code == 200 and '机房组处理' in page.text and '已反馈客户·已归档' in page.text
+    client.force_login(desk.customer_user_a)
+    page = client.get(reverse('tickets:ticket', kwargs={'number': first.number}))
+    assert page.status_code == 200 and '已办结' in page.text and '机房组处理' not in page.text
+    client.force_login(desk.customer_user_b)
+    assert client.get(reverse('tickets:ticket', kwargs={'number': first.number})).status_code == 404
