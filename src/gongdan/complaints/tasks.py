@@ -2,9 +2,10 @@
 summary to the general managers and department heads.
 
 huey evaluates crontabs in UTC (``utc=True``, its default), so the local time is turned into UTC once at start-up
-(Asia/Shanghai has no daylight saving time; a zone with DST would move the job by an hour twice a year, not lose
-it). Several workers may run the periodic task at the same minute: ``lock_task`` lets one of them run it, and the
-summary row itself (unique per day, locked, ``sent_at``) keeps a second run from sending it twice.
+(Asia/Shanghai has no daylight saving time). The job runs every hour at that minute and sends the latest reporting
+day that has ended, if it has not been sent: at 18:00 that is today's; a worker that was down at 18:00 sends it at
+its next run instead of never. Several workers may run the job at the same minute: ``lock_task`` lets one of them
+run it, and the summary row itself (unique per day, locked, ``sent_at``) keeps a second run from sending it twice.
 """
 
 from __future__ import annotations
@@ -34,18 +35,26 @@ def summary_time_utc(local: dt.time = SUMMARY_TIME, zone: str | None = None) -> 
 _AT = summary_time_utc()
 
 
-@db_periodic_task(crontab(hour=str(_AT.hour), minute=str(_AT.minute)))
-@lock_task('gongdan-complaint-daily-summary')
-def send_daily_complaint_summary() -> str:
-    """Send today's complaint summary (idempotent: a summary already sent is left alone)."""
-    from .actions import do_send_daily_summary
+def due_reporting_day(now: dt.datetime) -> tuple[dt.date, dt.datetime]:
+    """(the latest reporting day that has ended at ``now``, the instant to build it at). A scheduler that wakes a
+    moment (under a minute) before 18:00 is taken to be at 18:00."""
     from .queries import local_zone, reporting_period
 
-    now = timezone.now()
     day = timezone.localtime(now, local_zone()).date()
     end = reporting_period(day)[1]
-    if dt.timedelta(0) < end - now < dt.timedelta(minutes=1):
-        now = end  # the scheduler woke a moment early: the day ends now
+    if now >= end - dt.timedelta(minutes=1):
+        return day, max(now, end)
+    return day - dt.timedelta(days=1), now
+
+
+@db_periodic_task(crontab(minute=str(_AT.minute)))
+@lock_task('gongdan-complaint-daily-summary')
+def send_daily_complaint_summary() -> str:
+    """Send the latest ended reporting day's complaint summary, once (a summary already sent is left alone)."""
+    from .actions import do_send_daily_summary
+
+    day, now = due_reporting_day(timezone.now())
     summary, sent = do_send_daily_summary(day, now=now)
-    log.info('complaint summary %s: %s', day, 'sent' if sent else 'already sent')
+    if sent:
+        log.info('complaint summary %s sent to %s recipients', day, summary.recipient_count)
     return f'{day}: {"sent" if sent else "already sent"} ({summary.recipient_count} recipients)'

@@ -241,14 +241,24 @@ def test_a_day_not_over_is_previewed_but_not_sent(desk, day_of_complaints):
     assert not Delivery.objects.filter(event_type='complaint.daily_summary').exists()
 
 
-def test_periodic_task_sends_today_once(desk, day_of_complaints, monkeypatch):
-    """SVC-10: the worker's daily job (18:00 Asia/Shanghai, 10:00 UTC) sends the day's summary; a second worker
-    running it the same evening sends nothing more."""
-    monkeypatch.setattr(timezone, 'now', lambda: local(18, 0) - dt.timedelta(seconds=2))  # woke a moment early
-    assert tasks.send_daily_complaint_summary.call_local().startswith('2026-11-20: sent')
-    monkeypatch.setattr(timezone, 'now', lambda: local(18, 1))
-    assert 'already sent' in tasks.send_daily_complaint_summary.call_local()
-    assert Delivery.objects.filter(event_type='complaint.daily_summary').count() == 2
+def test_periodic_task_sends_the_day_once_and_catches_up(desk, day_of_complaints, monkeypatch):
+    """SVC-10: the worker's job (hourly at :00 UTC; 18:00 Asia/Shanghai is 10:00 UTC) sends the day's summary at
+    18:00; later runs, and a second worker, send nothing more; a day missed while the workers were down is sent at
+    the next run."""
+
+    def at(instant):
+        monkeypatch.setattr(timezone, 'now', lambda: instant)
+        return tasks.send_daily_complaint_summary.call_local()
+
+    assert at(local(17, 0)) == '2026-11-19: sent (2 recipients)'  # the day before, never sent: caught up
+    assert at(local(18, 0) - dt.timedelta(seconds=2)).startswith('2026-11-20: sent')  # woke a moment early
+    assert 'already sent' in at(local(18, 1))
+    assert 'already sent' in at(local(9, day=DAY + dt.timedelta(days=1)))
+    next_day = DAY + dt.timedelta(days=1)
+    assert at(local(9, day=DAY + dt.timedelta(days=2))).startswith(f'{next_day}: sent')
+    sent = dict(DailySummary.objects.values_list('date', 'sent_at'))
+    assert sent[DAY] == local(18, 0) and sent[next_day] == local(9, day=DAY + dt.timedelta(days=2))
+    assert tasks.due_reporting_day(local(18, 30)) == (DAY, local(18, 30))
 
 
 def test_summary_command_builds_and_sends(desk, day_of_complaints, capsys):
