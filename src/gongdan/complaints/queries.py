@@ -100,13 +100,14 @@ def _rows(data: dict[str, Any], part: str) -> list[dict]:
 
 
 # --- who reads the summaries and the report ------------------------------------------------------
-def may_see_complaint_reports(user: User) -> bool:
-    """General managers, the complaint recorders, directors, VPs, administrators and unit heads (staff only)."""
+def may_see_complaint_reports(user: User, *, heads: bool = True) -> bool:
+    """General managers, the complaint recorders, directors, VPs, administrators and (``heads``) the heads of
+    organisation units (staff only)."""
     if user is None or not user.is_authenticated or not user.is_active or user.customer_id is not None:
         return False
     if user.is_superuser or user.has_role(*REPORT_ROLES):
         return True
-    return user.headed_units.exists()
+    return heads and user.headed_units.exists()
 
 
 def check_sees_complaint_reports(user: User) -> None:
