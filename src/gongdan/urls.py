@@ -10,6 +10,7 @@ urlpatterns = [
     path('admin/', admin.site.urls),
     path('i18n/', include('django.conf.urls.i18n')),
     path('notifications/', include('gongdan.notifications.urls')),
+    path('complaints/', include('gongdan.complaints.urls')),
     path('jsi18n/', JavaScriptCatalog.as_view(), name='javascript-catalog'),
     path('', include('gongdan.calendars.urls')),
     path('', include('gongdan.tickets.urls')),

@@ -814,6 +814,7 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
         from .demo_crc import build_fault_tickets
 
         states.update(build_fault_tickets(directory))
+    states.update(_complaint_demo(directory, tickets=tickets))
     return {
         'accounts': len(directory.users),
         'customers': len(directory.customers),
@@ -822,3 +823,12 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
         'states': dict(states),
         'tickets_total': Ticket.objects.count(),
     }
+
+
+def _complaint_demo(directory: Directory, *, tickets: bool) -> Counter:
+    """Demo customer complaints (SVC-10) and their daily summaries, once (utilities/demo_complaints.py)."""
+    if not tickets:
+        return Counter()
+    from .demo_complaints import build_complaints
+
+    return build_complaints(directory)

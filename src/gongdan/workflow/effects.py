@@ -18,3 +18,21 @@ def watch_by_requester(ctx: TransitionContext) -> None:
     """The requester follows the ticket (IDC-04: the decision goes back to presales)."""
     if ctx.ticket.requester_id is not None:
         ctx.ticket.watchers.add(ctx.ticket.requester_id)
+
+
+@effect('complaint_priority_from_severity')
+def complaint_priority_from_severity(ctx: TransitionContext) -> None:
+    """SVC-10: the complaint's severity sets its priority (urgent P1, serious P2, general P3), which picks the
+    resolution target of its clock (processes/svc_complaint.yaml)."""
+    from gongdan.complaints.actions import do_apply_complaint_severity
+
+    do_apply_complaint_severity(ctx.ticket, actor=ctx.actor)
+
+
+@effect('notify_department_head')
+def notify_department_head(ctx: TransitionContext) -> None:
+    """SVC-10: an urgent or serious complaint is reported at once to the department head (of the department
+    complained about, and the recorder's own) and to the general manager."""
+    from gongdan.complaints.actions import do_report_urgent_complaint
+
+    do_report_urgent_complaint(ctx.ticket, actor=ctx.actor)

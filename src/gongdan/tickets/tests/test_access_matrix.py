@@ -67,6 +67,10 @@ ROUTE_ACCESS: dict[str, str] = {
     'notifications:preferences': 'login-required',
     'notifications:deliveries': 'login-required',
     'notifications:delivery_retry': 'login-required',
+    # --- agent UI: complaint summaries and report (complaints/urls.py); customers 404, other staff 403 (SVC-10)
+    'complaints:summary_list': 'login-required',
+    'complaints:summary_detail': 'login-required',
+    'complaints:report': 'login-required',
     # --- REST API (/api/v1/)
     'api-auth-token': 'public',
     'api-users-me': 'api-list',
