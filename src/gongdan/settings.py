@@ -339,6 +339,8 @@ SPECTACULAR_SETTINGS = {
     'ENUM_NAME_OVERRIDES': {
         'LevelEnum': 'gongdan.tickets.choices.Level',
         'ApprovalStatusEnum': 'gongdan.approvals.models.ApprovalStatus',
+        'DeviceKindEnum': 'gongdan.idc.choices.DeviceKind',
+        'AllocationKindEnum': 'gongdan.idc.choices.AllocationKind',
     },
 }
 
