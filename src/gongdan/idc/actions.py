@@ -605,3 +605,166 @@ def do_release_allocations(
         if item is not None:
             freed.append(item)
     return freed
+
+
+# --- import (gongdan idc import, the upload page) ---------------------------------------------------------------
+@dataclass
+class ImportResult:
+    created: dict[str, int]
+
+    def summary(self) -> str:
+        labels = {
+            'room': _('machine rooms'),
+            'rack': _('racks'),
+            'device': _('devices'),
+            'prefix': _('prefixes'),
+            'address': _('addresses'),
+        }
+        return ', '.join(f'{labels[k]} {n}' for k, n in self.created.items() if n) or _('nothing')
+
+
+class _RowError(Exception):
+    pass
+
+
+def _int(values: dict, key: str, default: int | None = None) -> int | None:
+    raw = values.get(key, '')
+    if raw == '':
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise _RowError(_('{column} "{value}" is not a whole number.').format(column=key, value=raw)) from None
+
+
+def _need(values: dict, *keys: str) -> None:
+    missing = [k for k in keys if not values.get(k)]
+    if missing:
+        raise _RowError(_('missing {columns}.').format(columns=', '.join(missing)))
+
+
+def _import_row(row, actor) -> None:
+    from gongdan.customers.models import Customer
+
+    v = row.values
+
+    def room():
+        found = Room.objects.filter(key=v.get('room', '')).first()
+        if found is None:
+            raise _RowError(_('no machine room "{room}".').format(room=v.get('room', '')))
+        return found
+
+    def customer(required=True):
+        code = v.get('customer', '')
+        if not code:
+            if required:
+                raise _RowError(_('missing customer.'))
+            return None
+        found = Customer.objects.filter(code=code).first()
+        if found is None:
+            raise _RowError(_('no customer with code "{code}".').format(code=code))
+        return found
+
+    if row.type == 'room':
+        _need(v, 'site', 'room', 'name')
+        site = Site.objects.filter(key=v['site']).first() or do_create_site(actor=actor, key=v['site'], name=v['site'])
+        do_create_room(site, actor=actor, key=v['room'], name=v['name'])
+    elif row.type == 'rack':
+        _need(v, 'room', 'name')
+        do_create_rack(
+            room(),
+            actor=actor,
+            name=v['name'],
+            u_height=_int(v, 'u_height', 42),
+            power_budget_amps=v.get('power_budget_amps') or '16',
+            customer=customer(required=False),
+        )
+    elif row.type == 'device':
+        _need(v, 'room', 'name', 'customer')
+        the_room, owner = room(), customer()
+        device = do_create_device(
+            the_room,
+            actor=actor,
+            customer=owner,
+            name=v['name'],
+            kind=v.get('kind') or 'server',
+            serial=v.get('serial', ''),
+            model=v.get('model', ''),
+            u_height=_int(v, 'u_height', 1),
+            rated_amps=v.get('rated_amps') or '0',
+        )
+        if v.get('rack'):
+            rack = Rack.objects.filter(room=the_room, name=v['rack']).first()
+            if rack is None:
+                raise _RowError(_('no rack "{rack}" in {room}.').format(rack=v['rack'], room=the_room.key))
+            do_reserve_rack_units(
+                rack,
+                actor=actor,
+                customer=owner,
+                device=device,
+                position=_int(v, 'position'),
+                status=v.get('status') or AllocationStatus.ACTIVE,
+                note=_('imported'),
+            )
+    elif row.type == 'prefix':
+        _need(v, 'room', 'prefix')
+        the_room, vlan = room(), None
+        if v.get('vlan'):
+            vid = _int(v, 'vlan')
+            vlan = Vlan.objects.filter(site=the_room.site, vid=vid).first() or do_create_vlan(
+                the_room.site, actor=actor, vid=vid, name=f'VLAN {vid}'
+            )
+        do_create_prefix(
+            the_room,
+            actor=actor,
+            network=v['prefix'],
+            gateway=v.get('gateway', ''),
+            vlan=vlan,
+            description=v.get('description', ''),
+        )
+    elif row.type == 'address':
+        _need(v, 'prefix', 'address', 'customer')
+        prefix = Prefix.objects.filter(network=v['prefix']).first()
+        if prefix is None:
+            raise _RowError(_('no prefix {prefix}.').format(prefix=v['prefix']))
+        do_reserve_ip_addresses(
+            prefix,
+            actor=actor,
+            customer=customer(),
+            address=v['address'],
+            status=v.get('status') or AllocationStatus.ACTIVE,
+            note=_('imported'),
+        )
+    else:
+        raise _RowError(_('unknown type "{type}" (room, rack, device, prefix or address).').format(type=row.type))
+
+
+@transaction.atomic
+def do_import_inventory(rows, *, actor: User | None, dry_run: bool = False) -> ImportResult:
+    """Import machine-room inventory rows (idc/importfile.py) through the actions above, in file order.
+
+    All or nothing (issue #4): every row is tried in its own savepoint so that every bad row is found, each
+    with its line number and reason; if any row is bad — or ``dry_run`` — the whole import is rolled back and
+    ``InvalidInput`` lists them all in ``fields['rows']``. The rules are the actions' own (no overlapping U,
+    power budget, address inside its prefix and not network/broadcast, no duplicates), so an import can never
+    create what a ticket could not.
+    """
+    problems: list[str] = []
+    created = dict.fromkeys(('room', 'rack', 'device', 'prefix', 'address'), 0)
+    for row in rows:
+        try:
+            with transaction.atomic():
+                _import_row(row, actor)
+        except (_RowError, InvalidInput, Conflict) as exc:
+            reason = exc.detail if hasattr(exc, 'detail') else str(exc)
+            problems.append(_('line {line}: {reason}').format(line=row.line, reason=reason))
+        else:
+            created[row.type] += 1
+    if problems:
+        transaction.set_rollback(True)
+        summary = _('{count} bad rows; nothing was imported.').format(count=len(problems))
+        raise InvalidInput(summary, fields={'rows': problems})
+    if dry_run:
+        transaction.set_rollback(True)
+    log.info('idc import by %s: %s', _who(actor), created)
+    return ImportResult(created)

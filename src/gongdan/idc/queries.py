@@ -405,3 +405,23 @@ def power_problem(rack: Rack, amps: Decimal, figures: RackFigures | None = None)
             rack=rack.name, left=format_amps(max(figures.headroom_amps, Decimal('0'))), need=format_amps(amps)
         )
     return None
+
+
+def search_devices(user, q: str = '', kind: str = '', customer: str = '') -> QuerySet[Device]:
+    """Devices matching name/serial/model ``q``, ``kind`` and customer name/code, with their current placement."""
+    from django.db.models import Prefetch
+
+    query = visible_devices(user).prefetch_related(
+        Prefetch('placements', queryset=Allocation.objects.filter(status__in=HELD_STATUSES).select_related('rack'))
+    )
+    if q:
+        query = query.filter(Q(name__icontains=q) | Q(serial__icontains=q) | Q(model__icontains=q))
+    if kind:
+        query = query.filter(kind=kind)
+    if customer:
+        query = query.filter(
+            Q(customer__name__icontains=customer)
+            | Q(customer__short_name__icontains=customer)
+            | Q(customer__code__iexact=customer)
+        )
+    return query.order_by('room__key', 'name')

@@ -59,6 +59,13 @@ ROUTE_ACCESS: dict[str, str] = {
     # --- agent UI: working calendars, read-only, staff only (calendars/urls.py)
     'calendars:calendar_list': 'login-required',
     'calendars:calendar_detail': 'login-required',
+    # --- agent UI: IDC inventory, staff with an inventory role only (idc/urls.py; idc/tests/test_access.py)
+    'idc:room_list': 'login-required',
+    'idc:room': 'login-required',
+    'idc:rack': 'login-required',
+    'idc:prefix': 'login-required',
+    'idc:device_list': 'login-required',
+    'idc:import': 'login-required',
     # --- agent UI: notifications (notifications/urls.py); a person's own rows, the outbox for administrators
     'notifications:list': 'login-required',
     'notifications:bell': 'login-required',
