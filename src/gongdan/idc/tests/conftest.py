@@ -37,3 +37,12 @@ class Room:
 @pytest.fixture
 def idc(org):
     return Room(org)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Assertions on refusals read the English msgids; the tests of the Chinese wording switch to zh-hans."""
+    from django.utils import translation
+
+    with translation.override('en'):
+        yield
