@@ -389,6 +389,9 @@ def do_reserve_rack_units(
         if device.customer_id != customer.pk:
             message = _('The device belongs to another customer.')
             raise InvalidInput(message, fields={'device': [message]})
+        if device.room_id != locked.room_id:
+            message = _('{device} is registered in another machine room.').format(device=device.name)
+            raise InvalidInput(message, fields={'device': [message]})
         if device.placements.filter(status__in=HELD_STATUSES).exists():
             message = _('{device} is already in a rack.').format(device=device.name)
             raise Conflict(message, fields={'device': [message]}, code='device_placed')
@@ -530,7 +533,7 @@ def do_reserve_port(
 ) -> Allocation:
     """Reserve an uplink port for ``customer`` (IDC-02 "add uplink port"). Locks the port; a port held by anyone
     is refused (Conflict)."""
-    locked = SwitchPort.objects.select_for_update().select_related('device').get(pk=port.pk)
+    locked = SwitchPort.objects.select_for_update(of=('self',)).select_related('device').get(pk=port.pk)
     if locked.allocations.filter(status__in=HELD_STATUSES).exists():
         message = _('Port {port} is already allocated.').format(port=locked)
         raise Conflict(message, fields={'port': [message]}, code='port_taken')

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from gongdan.customers.queries import visible_customers
 from gongdan.idc import actions, queries
 from gongdan.idc.choices import AllocationKind, AllocationStatus
-from gongdan.idc.models import Allocation, Device, Prefix, Rack, SwitchPort
+from gongdan.idc.models import Allocation, Device, Prefix, Rack
 from gongdan.tickets.queries import access_ticket_by_id
 from gongdan.utilities.api import TokenAuthentication
 from gongdan.utilities.errors import NotAllowed, NotFound
@@ -245,5 +245,5 @@ def reserve(user, data) -> list[Allocation]:
         prefix = _get(queries.visible_prefixes(user), data['prefix'], 'prefix')
         grants = actions.do_reserve_ip_addresses(prefix, count=data['count'], address=data.get('address'), **common)
         return [g.allocation for g in grants]
-    port = _get(SwitchPort.objects.filter(pk__in=queries.visible_ports(user).values('pk')), data['port'], 'port')
+    port = _get(queries.visible_ports(user), data['port'], 'port')
     return [actions.do_reserve_port(port, **common)]

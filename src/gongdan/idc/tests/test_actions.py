@@ -73,6 +73,12 @@ def test_place_device_takes_its_height_and_current(idc):
     with pytest.raises(InvalidInput) as wrong_owner:
         actions.do_reserve_rack_units(idc.rack2, actor=None, customer=b, device=server)
     assert 'device' in wrong_owner.value.fields
+    elsewhere = actions.do_create_room(idc.site, actor=None, key='sz-c', name='C机房')
+    far = actions.do_create_rack(elsewhere, actor=None, name='C-01')
+    spare = idc.server(a, 'web-02', 'SN-002')
+    with pytest.raises(InvalidInput) as other_room:
+        actions.do_reserve_rack_units(far, actor=None, customer=a, device=spare)
+    assert 'another machine room' in other_room.value.detail
     with pytest.raises(InvalidInput) as fixed:
         actions.do_update_device(server, actor=None, rated_amps='3')
     assert 'rated_amps' in fixed.value.fields
