@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     'gongdan.portal',
     'gongdan.notifications',
     'gongdan.complaints',
+    'gongdan.idc',
 ]
 
 MIDDLEWARE = [
@@ -339,6 +340,8 @@ SPECTACULAR_SETTINGS = {
     'ENUM_NAME_OVERRIDES': {
         'LevelEnum': 'gongdan.tickets.choices.Level',
         'ApprovalStatusEnum': 'gongdan.approvals.models.ApprovalStatus',
+        'DeviceKindEnum': 'gongdan.idc.choices.DeviceKind',
+        'AllocationKindEnum': 'gongdan.idc.choices.AllocationKind',
     },
 }
 

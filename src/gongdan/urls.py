@@ -13,5 +13,6 @@ urlpatterns = [
     path('complaints/', include('gongdan.complaints.urls')),
     path('jsi18n/', JavaScriptCatalog.as_view(), name='javascript-catalog'),
     path('', include('gongdan.calendars.urls')),
+    path('', include('gongdan.idc.urls')),
     path('', include('gongdan.tickets.urls')),
 ]

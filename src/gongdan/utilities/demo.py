@@ -815,6 +815,9 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
 
         states.update(build_fault_tickets(directory))
     states.update(_complaint_demo(directory, tickets=tickets))
+    from .demo_idc import build_idc_demo  # issue #4: the IDC machine room, racks, prefixes, servers
+
+    build_idc_demo(directory)
     return {
         'accounts': len(directory.users),
         'customers': len(directory.customers),

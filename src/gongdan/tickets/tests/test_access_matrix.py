@@ -59,6 +59,13 @@ ROUTE_ACCESS: dict[str, str] = {
     # --- agent UI: working calendars, read-only, staff only (calendars/urls.py)
     'calendars:calendar_list': 'login-required',
     'calendars:calendar_detail': 'login-required',
+    # --- agent UI: IDC inventory, staff with an inventory role only (idc/urls.py; idc/tests/test_access.py)
+    'idc:room_list': 'login-required',
+    'idc:room': 'login-required',
+    'idc:rack': 'login-required',
+    'idc:prefix': 'login-required',
+    'idc:device_list': 'login-required',
+    'idc:import': 'login-required',
     # --- agent UI: notifications (notifications/urls.py); a person's own rows, the outbox for administrators
     'notifications:list': 'login-required',
     'notifications:bell': 'login-required',
@@ -97,6 +104,19 @@ ROUTE_ACCESS: dict[str, str] = {
     'api-notification-detail': 'api-list',
     'api-notification-read': 'api-list',
     'api-notification-read-all': 'api-list',
+    # IDC inventory (idc/api/urls.py): inventory staff see all, a customer their own (idc/tests/test_access.py)
+    'api-idc-rack-list': 'api-list',
+    'api-idc-rack-detail': 'api-list',
+    'api-idc-prefix-list': 'api-list',
+    'api-idc-prefix-detail': 'api-list',
+    'api-idc-device-list': 'api-list',
+    'api-idc-device-detail': 'api-list',
+    'api-idc-port-list': 'api-list',
+    'api-idc-port-detail': 'api-list',
+    'api-idc-allocation-list': 'api-list',
+    'api-idc-allocation-detail': 'api-list',
+    'api-idc-allocation-activate': 'api-list',
+    'api-idc-allocation-release': 'api-list',
     'api-schema': 'api-schema',
     'api-docs': 'api-schema',
     # Unnamed patterns are keyed by their route: the JSON 404 for unknown API paths (api_urls.not_found).
