@@ -28,7 +28,9 @@ def usage_bar(used, total, unit: str = ''):
     """A progress bar "used / total unit", red from 90 %, orange from 75 %."""
     percent = min(100, round(100 * used / total)) if total else 0
     label = f'{_number(used)}/{_number(total)}{unit}'
-    return {'percent': percent, 'label': label, 'title': _('{percent}% used').format(percent=percent)}
+    # xgettext:no-python-format
+    title = _('{percent}% used').format(percent=percent)
+    return {'percent': percent, 'label': label, 'title': title}
 
 
 @register.inclusion_tag('idc/includes/customer_resources.html', takes_context=True)
