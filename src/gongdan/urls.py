@@ -12,5 +12,6 @@ urlpatterns = [
     path('notifications/', include('gongdan.notifications.urls')),
     path('jsi18n/', JavaScriptCatalog.as_view(), name='javascript-catalog'),
     path('', include('gongdan.calendars.urls')),
+    path('', include('gongdan.billing.urls')),
     path('', include('gongdan.tickets.urls')),
 ]

@@ -119,7 +119,7 @@ class PaymentNotice(models.Model):
     charges = models.DecimalField(_('charges of the month'), **MONEY)
     amount_due = models.DecimalField(_('amount due'), **MONEY)
     last_entry_id = models.BigIntegerField(_('last ledger entry'), default=0)
-    pdf = models.BinaryField(_('PDF'), editable=False)
+    pdf = models.BinaryField(_('PDF file'), editable=False)
     emailed_to = models.JSONField(_('e-mailed to'), default=list, blank=True)
     created_at = models.DateTimeField(_('created'), auto_now_add=True)
 

@@ -9,6 +9,7 @@ and kept on the notice row: the file e-mailed and the file downloaded later are 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     from .queries import LineCharge
 
 FONT = 'NotoSansSC'
+# fontTools logs every step of subsetting the font at INFO: a dozen lines per PDF.
+logging.getLogger('fontTools').setLevel(logging.WARNING)
 
 
 def font_path() -> str:
@@ -130,5 +133,5 @@ def _render(notice: PaymentNotice, charges: list[tuple[str, LineCharge]]) -> byt
         ).format(amount=yuan(notice.amount_due), due=_date(notice.due_on), number=notice.number)
     else:
         text = _('Nothing is due this month: your account is in credit.')
-    pdf.multi_cell(width, 6, text)
+    pdf.multi_cell(width, 6, text, align='L')
     return bytes(pdf.output())

@@ -814,6 +814,7 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
         from .demo_crc import build_fault_tickets
 
         states.update(build_fault_tickets(directory))
+    billing = build_billing_demo(directory)
     return {
         'accounts': len(directory.users),
         'customers': len(directory.customers),
@@ -821,4 +822,12 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
         'tickets_created': sum(states.values()),
         'states': dict(states),
         'tickets_total': Ticket.objects.count(),
+        'billing': billing,
     }
+
+
+def build_billing_demo(directory: Directory) -> dict:
+    """IDC customers' contracts, notices, payments and one customer in arrears (utilities/demo_billing.py)."""
+    from .demo_billing import build_billing
+
+    return build_billing(directory)
