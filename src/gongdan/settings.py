@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     'gongdan.notifications',
     'gongdan.complaints',
     'gongdan.idc',
+    'gongdan.billing',
 ]
 
 MIDDLEWARE = [

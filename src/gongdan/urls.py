@@ -14,5 +14,6 @@ urlpatterns = [
     path('jsi18n/', JavaScriptCatalog.as_view(), name='javascript-catalog'),
     path('', include('gongdan.calendars.urls')),
     path('', include('gongdan.idc.urls')),
+    path('', include('gongdan.billing.urls')),
     path('', include('gongdan.tickets.urls')),
 ]

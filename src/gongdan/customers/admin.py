@@ -16,14 +16,24 @@ class CustomerLevelAdmin(admin.ModelAdmin):
 class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
-    fields = ('name', 'title', 'phone', 'email', 'user', 'is_primary')
+    fields = ('name', 'title', 'phone', 'email', 'user', 'is_primary', 'receives_billing')
     autocomplete_fields = ('user',)
 
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ('name', 'code', 'short_name', 'level', 'account_manager', 'contact_count', 'is_active')
-    list_filter = ('is_active', 'level', 'calendar')
+    list_display = (
+        'name',
+        'code',
+        'short_name',
+        'level',
+        'business_line',
+        'service_status',
+        'account_manager',
+        'contact_count',
+        'is_active',
+    )
+    list_filter = ('is_active', 'level', 'business_line', 'service_status', 'calendar')
     search_fields = ('code', 'name', 'short_name', 'phone')
     list_select_related = ('level', 'account_manager')
     autocomplete_fields = ('account_manager',)
@@ -40,8 +50,8 @@ class CustomerAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ('name', 'customer', 'title', 'phone', 'email', 'user', 'is_primary')
-    list_filter = ('is_primary', 'customer')
+    list_display = ('name', 'customer', 'title', 'phone', 'email', 'user', 'is_primary', 'receives_billing')
+    list_filter = ('is_primary', 'receives_billing', 'customer')
     search_fields = ('name', 'phone', 'email', 'customer__name', 'customer__short_name')
     list_select_related = ('customer', 'user')
     autocomplete_fields = ('customer', 'user')

@@ -1,7 +1,10 @@
 """Customer organisations, their service levels and their contacts."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .choices import BusinessLine, ServiceStatus
 
 
 class CustomerLevel(models.Model):
@@ -53,6 +56,19 @@ class Customer(models.Model):
             "Working calendar of this customer's SLA clocks (e.g. 24x7 for a VIP); empty: the team's or the process's."
         ),
     )
+    business_line = models.CharField(
+        _('business line'),
+        max_length=20,
+        choices=BusinessLine.choices,
+        blank=True,
+        help_text=_('IDC-01: colocation or server rental; empty for a customer that is not an IDC customer.'),
+    )
+    service_status = models.CharField(
+        _('service status'), max_length=20, choices=ServiceStatus.choices, default=ServiceStatus.FORMAL
+    )
+    trial_ends_on = models.DateField(
+        _('trial ends on'), null=True, blank=True, help_text=_('IDC-01: the last day of the trial period.')
+    )
     phone = models.CharField(_('phone'), max_length=40, blank=True)
     address = models.CharField(_('address'), max_length=300, blank=True)
     notes = models.TextField(_('notes'), blank=True)
@@ -66,6 +82,14 @@ class Customer(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        # IDC-01: a trial has an end; a formal customer has none (the date would read as a pending trial).
+        if self.service_status == ServiceStatus.TRIAL and self.trial_ends_on is None:
+            raise ValidationError({'trial_ends_on': _('A customer on trial needs the end date of the trial.')})
+        if self.service_status == ServiceStatus.FORMAL and self.trial_ends_on is not None:
+            raise ValidationError({'trial_ends_on': _('Only a customer on trial has a trial end date.')})
 
 
 class Contact(models.Model):
@@ -87,6 +111,11 @@ class Contact(models.Model):
         related_name='contact',
     )
     is_primary = models.BooleanField(_('primary contact'), default=False)
+    receives_billing = models.BooleanField(
+        _('billing contact'),
+        default=False,
+        help_text=_('IDC-12: gets the monthly payment notice by e-mail (with none, the primary contact does).'),
+    )
 
     class Meta:
         ordering = ['customer', '-is_primary', 'name']

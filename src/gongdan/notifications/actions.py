@@ -8,6 +8,7 @@ The worker's side (claim, record the outcome, retry) is here too; tasks.py only 
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
@@ -122,6 +123,7 @@ def do_notify(
     actor: User | None = None,
     teams: Iterable[Team] = (),
     emails: Iterable[str] = (),
+    attachments: Iterable[tuple[str, bytes, str]] = (),
 ) -> list[Notification]:
     """Notify people (and team robots) of an event. Call it inside the transaction of the change it reports.
 
@@ -133,6 +135,8 @@ def do_notify(
     one robot ``Delivery`` per enabled TeamRobot of those teams that takes this event type. The worker is
     asked to send after commit (``transaction.on_commit``); the rows wait in the outbox until then.
 
+    ``attachments`` — (file name, bytes, MIME type) — go with every e-mail (a payment notice's PDF); they are
+    stored base64 in the e-mail rows' payload, so the worker still needs nothing but the row.
     ``context`` holds the event type's template values (events.py); ``ticket``, ``actor_name``,
     ``for_customer``, ``for_group`` (a robot post), ``site_url`` and ``url`` are added.
     Returns the in-app notifications written.
@@ -165,6 +169,16 @@ def do_notify(
     base['actor_name'] = str(actor) if actor is not None else ''
     base['site_url'] = settings.GONGDAN_SITE_URL
     renders: dict[tuple[str, str], Rendered] = {}
+    files = [
+        {'filename': name, 'content_type': mime, 'content': base64.b64encode(data).decode('ascii')}
+        for name, data, mime in attachments
+    ]
+
+    def mail(message: Rendered) -> dict[str, Any]:
+        payload = email_payload(message)
+        if files:
+            payload['attachments'] = files
+        return payload
 
     def rendered(language: str | None, audience: str) -> Rendered:
         # One rendering per (language, audience), however many recipients share it. The audience is a member
@@ -196,13 +210,12 @@ def do_notify(
             notifications.append(note)
         if Channel.EMAIL in channels and person.email and person.email.lower() not in emailed:
             emailed.add(person.email.lower())
-            payload = email_payload(message)
-            deliveries.append(_delivery(Channel.EMAIL, person.email, message, payload, note, common, now))
+            deliveries.append(_delivery(Channel.EMAIL, person.email, message, mail(message), note, common, now))
     for address in addresses:
         if address.lower() not in emailed:
             emailed.add(address.lower())
             message = rendered(None, CUSTOMER)
-            deliveries.append(_delivery(Channel.EMAIL, address, message, email_payload(message), None, common, now))
+            deliveries.append(_delivery(Channel.EMAIL, address, message, mail(message), None, common, now))
     for robot in robots:
         message = rendered(robot.language, GROUP)
         payload = robot_payload(robot.platform, message, language=robot.language)

@@ -818,6 +818,7 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
     from .demo_idc import build_idc_demo  # issue #4: the IDC machine room, racks, prefixes, servers
 
     build_idc_demo(directory)
+    billing = build_billing_demo(directory)
     return {
         'accounts': len(directory.users),
         'customers': len(directory.customers),
@@ -825,6 +826,7 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
         'tickets_created': sum(states.values()),
         'states': dict(states),
         'tickets_total': Ticket.objects.count(),
+        'billing': billing,
     }
 
 
@@ -835,3 +837,7 @@ def _complaint_demo(directory: Directory, *, tickets: bool) -> Counter:
     from .demo_complaints import build_complaints
 
     return build_complaints(directory)
+def build_billing_demo(directory: Directory) -> dict:
+    """IDC customers' contracts, notices, payments and one customer in arrears (utilities/demo_billing.py)."""
+    from .demo_billing import build_billing
+    return build_billing(directory)

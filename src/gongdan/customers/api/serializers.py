@@ -33,6 +33,9 @@ class CustomerSerializer(serializers.ModelSerializer):
             'name',
             'short_name',
             'level',
+            'business_line',
+            'service_status',
+            'trial_ends_on',
             'phone',
             'address',
             'is_active',
@@ -56,7 +59,31 @@ class CustomerSerializer(serializers.ModelSerializer):
 
 
 class CustomerDetailSerializer(CustomerSerializer):
+    """Adds the contacts and the account (billing app): ``balance`` (negative: owed), ``arrears`` (the overdue
+    part, docs/billing.md) and ``account`` with the overdue notice."""
+
     contacts = ContactSerializer(many=True, read_only=True)
+    balance = serializers.SerializerMethodField()
+    arrears = serializers.SerializerMethodField()
+    account = serializers.SerializerMethodField()
 
     class Meta(CustomerSerializer.Meta):
-        fields = [*CustomerSerializer.Meta.fields, 'contacts']
+        fields = [*CustomerSerializer.Meta.fields, 'contacts', 'balance', 'arrears', 'account']
+
+    def _account(self, customer):
+        from gongdan.billing.queries import account_from_row
+
+        if not hasattr(customer, '_billing_account'):
+            customer._billing_account = account_from_row(customer)
+        return customer._billing_account
+
+    def get_balance(self, customer) -> str:
+        return str(self._account(customer).balance)
+
+    def get_arrears(self, customer) -> str:
+        return str(self._account(customer).arrears)
+
+    def get_account(self, customer) -> dict:
+        from gongdan.billing.api.serializers import AccountSerializer
+
+        return AccountSerializer(self._account(customer)).data

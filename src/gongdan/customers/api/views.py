@@ -17,6 +17,8 @@ class CustomerFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method='filter_q', label=_('Code or name contains'))
     level = django_filters.CharFilter(field_name='level__key')
     is_active = django_filters.BooleanFilter()
+    business_line = django_filters.CharFilter()
+    service_status = django_filters.CharFilter()
 
     class Meta:
         model = Customer
@@ -39,7 +41,9 @@ class CustomerViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         query = visible_customers(self.request.user).select_related('level', 'account_manager')
         if self.action == 'retrieve':
-            query = query.prefetch_related(
+            from gongdan.billing.queries import with_accounts  # balance and arrears in the same query
+
+            query = with_accounts(query).prefetch_related(
                 Prefetch('contacts', queryset=Contact.objects.order_by('-is_primary', 'name'))
             )
         return query.order_by('code')

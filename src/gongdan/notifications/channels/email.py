@@ -6,6 +6,7 @@ so Chinese subjects arrive intact in every mail client.
 
 from __future__ import annotations
 
+import base64
 import smtplib
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,8 @@ def send(delivery: Delivery) -> None:
     )
     if payload.get('html'):
         message.attach_alternative(payload['html'], 'text/html')
+    for item in payload.get('attachments') or ():  # e.g. a payment notice's PDF (billing, IDC-12)
+        message.attach(item['filename'], base64.b64decode(item['content']), item.get('content_type'))
     try:
         message.send(fail_silently=False)
     except smtplib.SMTPRecipientsRefused as exc:

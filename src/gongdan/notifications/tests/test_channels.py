@@ -83,6 +83,33 @@ def test_email_reaches_a_real_smtp_server_with_a_chinese_subject_and_both_parts(
     assert '<html' in html and '请尽快处理' in html and ticket.number in html
 
 
+def test_email_attachments_arrive_over_smtp_byte_for_byte(org, ticket, smtp_server, django_capture_on_commit_callbacks):
+    """do_notify(attachments=...) (a payment notice's PDF, IDC-12): stored in the row, attached to the e-mail."""
+    org.engineer.email = 'engineer@example.cn'
+    org.engineer.save()
+    pdf = b'%PDF-1.7 \x00\xff binary \r\n content'
+    with django_capture_on_commit_callbacks(execute=True):
+        do_notify(
+            event_type='ticket.assigned',
+            recipients=[org.engineer],
+            ticket=ticket,
+            context={'team': '机房运维组', 'assignee': '工程师', 'to_team': False, 'note': ''},
+            actor=org.agent,
+            attachments=[('JF-202612-00001.pdf', pdf, 'application/pdf')],
+        )
+    (delivery,) = deliveries()
+    assert delivery.status == 'sent' and delivery.payload['attachments'][0]['filename'] == 'JF-202612-00001.pdf'
+    (envelope,) = smtp_server.messages
+    raw = envelope.content if isinstance(envelope.content, bytes) else envelope.content.encode()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert message.get_content_type() == 'multipart/mixed'
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_filename() == 'JF-202612-00001.pdf'
+    assert attachment.get_content_type() == 'application/pdf'
+    assert attachment.get_content() == pdf
+    assert ticket.number in message.get_body(preferencelist=('plain',)).get_content()
+
+
 def test_email_failure_is_retried_with_backoff_then_given_up(org, ticket, settings):
     """An unreachable SMTP server: failed → retry after 30 s, 2 min, 10 min, 1 h, 6 h → dead after attempt 6."""
     from .conftest import free_port

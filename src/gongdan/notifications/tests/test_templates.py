@@ -48,8 +48,19 @@ SAMPLES = {
         'summary': {'new_total': 0, 'by_category': [], 'by_severity': [], 'new': [], 'open': [], 'closed': [],
                     'overdue': []},
     },
+    'billing.payment_notice': {
+        'customer': '云帆网络',
+        'number': 'JF-202612-00003',
+        'month': '2026年12月',
+        'amount_due': '¥12,800.00',
+        'due_on': dt.date(2026, 12, 16),
+        'previous_balance': '¥0.00',
+        'charges': '¥12,800.00',
+    },
 }
 TICKETLESS = {'complaint.daily_summary'}  # not about one ticket: no ticket number in the subject
+# Event types that are not about a ticket (their subject names their own number).
+NO_TICKET = {'billing.payment_notice'}
 ZH = {
     'ticket.assigned': '已分派给您',
     'ticket.reply': '新回复',
@@ -62,6 +73,7 @@ ZH = {
     'sla.escalated': '已升级至第 2 级',
     'complaint.urgent': '紧急投诉',
     'complaint.daily_summary': '客户投诉日报',
+    'billing.payment_notice': '缴费通知单',
 }
 
 
@@ -77,8 +89,9 @@ def context_for(key, ticket):
     context = {**SAMPLES[key], 'actor_name': '客服甲', 'for_customer': False, 'for_group': False}
     if 'deadline' in context:
         context['deadline'] = timezone.now()
-    context['ticket'] = _ticket_context(ticket)
-    context['url'] = context['ticket']['url']
+    if key not in NO_TICKET:
+        context['ticket'] = _ticket_context(ticket)
+        context['url'] = context['ticket']['url']
     prepare = EVENT_TYPES[key].prepare
     return prepare(context) if prepare else context
 
@@ -101,7 +114,9 @@ def test_each_event_type_renders_in_chinese_and_english(key, ticket):
         assert message.html.lstrip().startswith('<!doctype html>') and '</html>' in message.html
     assert ZH[key] in zh.subject, zh.subject
     assert zh.subject != en.subject
-    if key not in TICKETLESS:
+    if key in NO_TICKET:
+        assert SAMPLES[key]['number'] in zh.subject and SAMPLES[key]['number'] in en.subject
+    elif key not in TICKETLESS:
         assert ticket.number in zh.subject and ticket.number in en.subject
 
 

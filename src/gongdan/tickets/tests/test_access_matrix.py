@@ -12,6 +12,8 @@ Adding a route? Add ONE line to ``ROUTE_ACCESS`` with its kind; an unlisted rout
 - ``api-approval-scoped``: API route naming an approval request by ``<pk>``; 404 JSON unless its ticket is visible.
 - ``api-list``: API route needing authentication (lists, objects that are not tickets, "me").
 - ``api-schema``: the OpenAPI schema and its documentation page.
+- ``api-customer-scoped``: API route naming a customer's billing record (contract, notice, payment, invoice) by
+  ``<pk>``; 404 JSON for another customer's contact. Requested in ``billing/tests/test_access.py``.
 
 For every scoped route the test asks, as customer B, for a ticket (or its attachment/approval) of customer A,
 and as an anonymous visitor: the answer must be 404 (UI), 404 JSON (API), and a redirect to the login page
@@ -119,6 +121,27 @@ ROUTE_ACCESS: dict[str, str] = {
     'api-idc-allocation-release': 'api-list',
     'api-schema': 'api-schema',
     'api-docs': 'api-schema',
+    # --- billing (billing/urls.py: staff pages, customers get 404; billing/api/urls.py) — billing/tests/test_access.py
+    'billing:account_list': 'login-required',
+    'billing:account': 'login-required',
+    'billing:payment_create': 'login-required',
+    'billing:invoice_create': 'login-required',
+    'billing:invoice_courier': 'login-required',
+    'billing:notice_pdf': 'login-required',
+    'billing:run': 'login-required',
+    'billing:receivables_export': 'login-required',
+    'billing:revenue': 'login-required',
+    'billing:revenue_export': 'login-required',
+    'api-billing-contract-list': 'api-list',
+    'api-billing-contract-detail': 'api-customer-scoped',
+    'api-billing-notice-list': 'api-list',
+    'api-billing-notice-detail': 'api-customer-scoped',
+    'api-billing-notice-pdf': 'api-customer-scoped',
+    'api-billing-payment-list': 'api-list',
+    'api-billing-payment-detail': 'api-customer-scoped',
+    'api-billing-invoice-list': 'api-list',
+    'api-billing-invoice-detail': 'api-customer-scoped',
+    'api-billing-invoice-courier': 'api-customer-scoped',
     # Unnamed patterns are keyed by their route: the JSON 404 for unknown API paths (api_urls.not_found).
     'api/v1/^(?P<path>.*)$': 'public',
 }
@@ -132,6 +155,7 @@ KINDS = {
     'api-approval-scoped',
     'api-list',
     'api-schema',
+    'api-customer-scoped',
 }
 SCOPED = {'ticket-scoped', 'attachment-scoped', 'api-ticket-scoped', 'api-approval-scoped'}
 
