@@ -689,16 +689,24 @@ def _responsible(ticket: Ticket) -> list:
     return [p for p in dict.fromkeys(people) if p.is_active]
 
 
-def _by_roles(ticket: Ticket, roles: list[str]) -> list:
-    """Holders of the roles, preferring those in the resolver team's unit or above it (the *center's* director)."""
+def _by_roles(ticket: Ticket, roles: list[str], cache: dict | None = None) -> list:
+    """Holders of the roles, preferring those in the resolver team's unit or above it (the *center's* director).
+
+    ``cache`` (one batch of notifications) keeps each role set's holders and each unit's ancestors."""
     from gongdan.accounts.models import User
 
     if not roles:
         return []
-    holders = list(User.objects.filter(roles__key__in=roles, is_active=True, customer__isnull=True).distinct())
+    cache = {} if cache is None else cache
+    key = ('roles', tuple(sorted(roles)))
+    if key not in cache:
+        cache[key] = list(User.objects.filter(roles__key__in=roles, is_active=True, customer__isnull=True).distinct())
+    holders = cache[key]
     unit = ticket.team.org_unit if ticket.team_id and ticket.team.org_unit_id else None
     if unit is not None:
-        units = {unit.pk, *(u.pk for u in unit.ancestors())}
+        if ('unit', unit.pk) not in cache:
+            cache['unit', unit.pk] = {unit.pk, *(u.pk for u in unit.ancestors())}
+        units = cache['unit', unit.pk]
         near = [u for u in holders if u.org_unit_id in units]
         if near:
             return near
@@ -733,50 +741,69 @@ def _escalation_def(ticket: Ticket, clock: Clock, level: int):
     return next((e for e in decl.escalations if e.level == level), None) if decl else None
 
 
-def _notify_timer(timer: Timer) -> None:
-    """Tell the people a fired timer concerns (CRC-07: the duty lead, the center director, the VP)."""
-    from gongdan.notifications.actions import do_notify
-
+def _timer_notice(timer: Timer, cache: dict) -> dict:
+    """What to tell whom about one fired timer (CRC-07: the duty lead, the center director, the VP): the
+    keyword arguments of notifications.actions.do_notify, for do_notify_many."""
     ticket, clock = timer.ticket, timer.clock
     if timer.kind == TimerKind.ESCALATION:
         esc = _escalation_def(ticket, clock, timer.level)
-        recipients = _by_roles(ticket, esc.notify_roles) + _by_relations(ticket, esc.notify_relations) if esc else []
+        recipients = (
+            _by_roles(ticket, esc.notify_roles, cache) + _by_relations(ticket, esc.notify_relations) if esc else []
+        )
         event_type, due = 'sla.escalated', clock.deadline
     elif timer.kind == TimerKind.WARNING:
         recipients, event_type, due = _responsible(ticket), 'sla.warning', clock.deadline
     else:
         recipients, event_type, due = _responsible(ticket), 'sla.breached', timer.due_at
     overdue = int((timer.fired_at - due).total_seconds()) if due else 0
-    do_notify(
-        event_type=event_type,
-        recipients=recipients,
-        ticket=ticket,
-        teams=[ticket.team] if ticket.team_id else [],
-        context={
+    return {
+        'event_type': event_type,
+        'recipients': recipients,
+        'ticket': ticket,
+        'teams': [ticket.team] if ticket.team_id else [],
+        'context': {
             'clock': clock.title,
             'clock_en': clock.title_en or clock.title,
             'level': timer.level,
             'deadline': due,
             'overdue_seconds': max(0, overdue),
         },
-    )
+    }
 
 
-def do_send_timer_notifications(*, limit: int = 50) -> int:
+NOTIFY_GROUP = 200
+
+
+def do_send_timer_notifications(*, limit: int = NOTIFY_GROUP) -> int:
     """Write the notifications of fired timers (their outbox flag), ``limit`` per transaction; returns how many.
 
     Kept out of the firing transaction so that a burst of deadlines is recorded on time and the fan-out
-    (recipients, rendering, outbox rows) follows within seconds. Several workers take disjoint rows.
+    (recipients, rendering, outbox rows) follows within seconds. Several workers take disjoint rows (SKIP
+    LOCKED on the timers). The whole group goes through one do_notify_many: the recipients' choices and
+    languages, and the teams' robots, are read once for the group, the role holders of an escalation once per
+    role set, and the rows are inserted with one statement per table (CRC-07, CRC-05 notification duties).
     """
+    from gongdan.notifications.actions import do_notify_many
+
     with transaction.atomic():
         timers = list(
             Timer.objects.select_for_update(skip_locked=True, of=('self',))
-            .select_related('clock', 'ticket__team__duty_lead', 'ticket__assignee', 'ticket__requester')
+            .select_related(
+                'clock',
+                'ticket__team__duty_lead',
+                'ticket__team__org_unit',
+                'ticket__assignee',
+                'ticket__requester',
+                'ticket__process_version',
+            )
+            .defer('ticket__process_version__definition')  # the parsed definition is cached per version
             .filter(notify_pending=True)
             .order_by('fired_at')[:limit]
         )
-        for timer in timers:
-            _notify_timer(timer)
+        if not timers:
+            return 0
+        cache: dict = {}
+        do_notify_many([_timer_notice(timer, cache) for timer in timers])
         Timer.objects.filter(pk__in=[t.pk for t in timers]).update(notify_pending=False)
     return len(timers)
 
