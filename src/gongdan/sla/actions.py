@@ -562,23 +562,29 @@ def _auto_transition(ticket: Ticket, timer: Timer) -> None:
         log.info('automatic transition %s of ticket %s not taken: %s', timer.transition, ticket.pk, exc)
 
 
-def _claim_due(at: dt.datetime, limit: int) -> list[Timer]:
-    """Lock the tickets of up to ``limit`` timers due at ``at``, soonest first, in one statement.
+def due_query(at: dt.datetime, limit: int):
+    """The sweep's statement: up to ``limit`` timers due at ``at``, soonest first, locking their tickets.
 
-    The statement reads the partial index of pending timers and locks only the ticket rows (FOR UPDATE OF
-    the ticket SKIP LOCKED): the ticket first, as in every action, and a ticket another transaction holds —
-    a person's change, or another sweeper's group — is passed over, so concurrent sweepers take disjoint
-    groups instead of queueing behind one another. The timer columns come from the statement's snapshot
-    and are re-read under the locks (``_load_due``). On SQLite the locks are no-ops: the transaction holds
-    the database's write lock.
+    It reads the partial index of pending timers (``sla_timer_pending_due``) and locks only the ticket rows:
+    FOR NO KEY UPDATE OF the ticket SKIP LOCKED on PostgreSQL. The ticket first, as in every action; a ticket
+    another transaction holds — a person's change, or another sweeper's group — is passed over, so concurrent
+    sweepers take disjoint groups instead of queueing behind one another. NO KEY: it still excludes every other
+    writer of the ticket, but not the inserts that merely reference it (a comment, a notification row).
+    On SQLite the locks are no-ops: the transaction holds the database's write lock.
     """
-    return list(
+    return (
         Timer.objects.filter(fired_at__isnull=True, cancelled=False, due_at__isnull=False, due_at__lte=at)
         .select_related('ticket__process_version')
         .only(*_CLAIM_FIELDS)
-        .select_for_update(skip_locked=True, of=('ticket',))
+        .select_for_update(skip_locked=True, no_key=True, of=('ticket',))
         .order_by('due_at')[:limit]
     )
+
+
+def _claim_due(at: dt.datetime, limit: int) -> list[Timer]:
+    """Run ``due_query``; the timer columns come from the statement's snapshot and are re-read under the locks
+    (``_load_due``)."""
+    return list(due_query(at, limit))
 
 
 def _load_due(ids: list[int], fire_time: dt.datetime) -> list[Timer]:
