@@ -7,11 +7,19 @@
 What it does:
   1. makes sure the bench database holds ``--open`` tickets (bulk seed, bench/seed.py) and gives each one a
      running SLA clock whose deadline lies weeks ahead (bulk rows: Clock + Timer);
-  2. measures the sweep's query (pending timers due now, on the partial index) with nothing due, at
-     10,000 and at ``--open`` pending timers — its cost must follow the number due, not the number open;
-  3. moves ``--due`` of the deadlines into one minute starting 15 s from now, starts ``--workers`` real
-     worker processes (``gongdan sla sweep --loop``) and waits until all have fired;
-  4. prints the firing lag (fired_at - due_at) p50 / p99 / max — target p99 under 5 s.
+  2. explains and times the sweep's statement — with bulk firing the claim of one group (due timers on the
+     partial index, their tickets locked SKIP LOCKED) — with nothing due at ``--open`` pending timers; its cost
+     must follow the number due, not the number open;
+  3. fires ``--cost-sample`` (1,000) due deadlines in this process, then writes their notifications, and prints
+     statements per timer and CPU per timer (Python, and on PostgreSQL the server backend's) for each step:
+     CPU figures the noise of a shared machine disturbs less than wall-clock lag;
+  4. moves ``--due`` of the deadlines into one minute starting 15 s from now, explains and times the sweep's
+     statement with them all due, starts ``--workers`` real worker processes (``gongdan sla sweep --loop``) and
+     waits until all have fired and their notifications are written;
+  5. prints the firing lag (fired_at - due_at) p50 / p99 / max — target p99 under 5 s — the notification lag
+     (first in-app notification written - due_at: what a person experiences), the workers' CPU per fire
+     (notifications included), how busy the machine was and what else was running, then puts the deadlines
+     back (and removes their notifications) so a rerun starts clean.
 The machine is small (2 cores) and the workers share it with the database: compare figures of one run.
 """
 
