@@ -34,8 +34,13 @@ def due_timer_ids(now: dt.datetime, limit: int = BATCH) -> list[tuple[int, int]]
 
 
 def sweep(*, now: dt.datetime | None = None, stop: threading.Event | None = None, group: int = FIRE_GROUP) -> int:
-    """Fire every timer due at ``now`` (default: the current time), ``group`` per transaction, then write their
-    notifications; returns how many this sweeper fired."""
+    """Fire every timer due at ``now`` (default: the current time), ``group`` per transaction, and write their
+    notifications; returns how many this sweeper fired.
+
+    Each fired group is followed by one group of notifications (of the timers fired first, by any sweeper), so
+    during a long burst the messages follow the firings within a group's time instead of waiting for the burst
+    to end; what is left is written once nothing more is due.
+    """
     stop = stop or threading.Event()
     fired = 0
     while not stop.is_set():  # a worker shutting down leaves what is left due for the others
@@ -46,6 +51,10 @@ def sweep(*, now: dt.datetime | None = None, stop: threading.Event | None = None
         # a full group: the rest is broken (logged, still due) and the next sweep tries again.
         if claimed < group or done == 0:
             break
-    while not stop.is_set() and do_send_timer_notifications():
-        pass
+        with sqlite_writer_turn():
+            do_send_timer_notifications(limit=group)
+    while not stop.is_set():
+        with sqlite_writer_turn():
+            if not do_send_timer_notifications():
+                break
     return fired
