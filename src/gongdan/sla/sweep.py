@@ -1,33 +1,31 @@
 """The sweep: find due timers by their index and fire each exactly once (issue #3).
 
 Its only query is ``due_at <= now`` on the partial index of pending timers, so its cost follows the number
-of timers due, not the number of open tickets. Several sweepers (threads, processes, machines) may run at
-once: ``do_fire_timer`` re-checks each timer under its ticket's lock.
+of timers due, not the number of open tickets. Firing goes by groups (``actions.do_fire_due_timers``): one
+transaction locks the tickets of up to ``FIRE_GROUP`` due timers in that same indexed statement (SKIP LOCKED
+on PostgreSQL), re-reads the timers under the locks and writes their effects in bulk. Several sweepers
+(threads, processes, machines) may run at once: each takes the due tickets no other holds, so they fire
+disjoint groups; on SQLite they take turns on the database's writer lock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import random
 import threading
 
-from django.db import transaction
-from django.utils import timezone
+from gongdan.utilities.writelock import sqlite_writer_turn
 
-from .actions import do_fire_timer, do_send_timer_notifications
+from .actions import FIRE_GROUP, do_fire_due_timers, do_send_timer_notifications
 from .models import Timer
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
-# Timers fired per transaction: one commit (and on SQLite one write lock) for several firings, each in its
-# own savepoint. Small, so the write lock is never held for long and a killed worker redoes little.
-GROUP = 10
+BATCH = 500  # due_timer_ids' default (the benchmark's measure of the sweep query)
 
 
 def due_timer_ids(now: dt.datetime, limit: int = BATCH) -> list[tuple[int, int]]:
-    """(timer id, ticket id) of the timers due at ``now``, soonest first."""
+    """(timer id, ticket id) of the timers due at ``now``, soonest first (a read: what is due, nothing locked)."""
     return list(
         Timer.objects.filter(fired_at__isnull=True, cancelled=False, due_at__isnull=False, due_at__lte=now)
         .order_by('due_at')
@@ -35,46 +33,28 @@ def due_timer_ids(now: dt.datetime, limit: int = BATCH) -> list[tuple[int, int]]
     )
 
 
-def _fire_group(ids: list[tuple[int, int]], now: dt.datetime | None) -> int:
-    done = 0
-    with transaction.atomic():
-        for pk, ticket_id in ids:
-            try:
-                if do_fire_timer(pk, now=now, ticket_id=ticket_id):
-                    done += 1
-            except Exception:  # one broken timer must not stop the others; it stays due and is logged
-                log.exception('firing SLA timer %s failed', pk)
-    return done
+def sweep(*, now: dt.datetime | None = None, stop: threading.Event | None = None, group: int = FIRE_GROUP) -> int:
+    """Fire every timer due at ``now`` (default: the current time), ``group`` per transaction, and write their
+    notifications; returns how many this sweeper fired.
 
-
-def sweep(
-    *, now: dt.datetime | None = None, limit: int = BATCH, until_empty: bool = True, stop: threading.Event | None = None
-) -> int:
-    """Fire every timer due at ``now`` (default: the current time); returns how many this sweeper fired.
-
-    The batch is shuffled so that two sweepers starting together mostly take different tickets instead
-    of queueing behind each other's locks.
+    Each fired group is followed by one group of notifications (of the timers fired first, by any sweeper), so
+    during a long burst the messages follow the firings within a group's time instead of waiting for the burst
+    to end; what is left is written once nothing more is due.
     """
     stop = stop or threading.Event()
-    fired = _fire_due(now=now, limit=limit, until_empty=until_empty, stop=stop)
-    while not stop.is_set() and do_send_timer_notifications():
-        pass
-    return fired
-
-
-def _fire_due(*, now, limit: int, until_empty: bool, stop: threading.Event) -> int:
     fired = 0
-    while True:
-        at = now or timezone.now()
-        ids = due_timer_ids(at, limit)
-        if not ids:
-            return fired
-        random.shuffle(ids)
-        done = 0
-        for start in range(0, len(ids), GROUP):
-            if stop.is_set():  # the worker is shutting down: what is left stays due for the others
-                return fired + done
-            done += _fire_group(ids[start : start + GROUP], None if now is None else at)
+    while not stop.is_set():  # a worker shutting down leaves what is left due for the others
+        with sqlite_writer_turn():
+            done, claimed = do_fire_due_timers(now=now, limit=group)
         fired += done
-        if not until_empty or done == 0 or len(ids) < limit:
-            return fired
+        # Fewer claimed than asked: nothing else is due that another sweeper does not hold. Nothing fired from
+        # a full group: the rest is broken (logged, still due) and the next sweep tries again.
+        if claimed < group or done == 0:
+            break
+        with sqlite_writer_turn():
+            do_send_timer_notifications(limit=group)
+    while not stop.is_set():
+        with sqlite_writer_turn():
+            if not do_send_timer_notifications():
+                break
+    return fired

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import signals
 from django.utils import timezone
 
 from gongdan.utilities.prepared import insert_row
@@ -49,7 +50,41 @@ def record_event(
     """Append one row to the ticket's timeline and tell the listeners. Call only inside an action's transaction."""
     # insert_row reuses one compiled INSERT per connection (utilities/prepared.py); TicketEvent.save() only
     # refuses updates, which an insert never is.
-    event = TicketEvent(
+    event = new_event(
+        ticket,
+        actor=actor,
+        kind=kind,
+        changes=changes,
+        transition=transition,
+        from_state=from_state,
+        to_state=to_state,
+        comment=comment,
+        note=note,
+        is_internal=is_internal,
+        at=at,
+    )
+    insert_row(event, using=ticket._state.db or 'default')
+    for listener in _listeners:
+        listener(event)
+    return event
+
+
+def new_event(
+    ticket: Ticket,
+    *,
+    actor: User | None,
+    kind: EventKind,
+    changes: dict[str, Any] | None = None,
+    transition: str = '',
+    from_state: str = '',
+    to_state: str = '',
+    comment: Comment | None = None,
+    note: str = '',
+    is_internal: bool = False,
+    at=None,
+) -> TicketEvent:
+    """The unsaved timeline row ``record_event`` writes (for ``record_events``)."""
+    return TicketEvent(
         ticket=ticket,
         created_at=at or timezone.now(),
         actor=actor,
@@ -62,7 +97,21 @@ def record_event(
         note=note,
         is_internal=is_internal,
     )
-    insert_row(event, using=ticket._state.db or 'default')
-    for listener in _listeners:
-        listener(event)
-    return event
+
+
+def record_events(events: list[TicketEvent], *, using: str = 'default') -> list[TicketEvent]:
+    """Append several rows built by ``new_event`` in one INSERT, then tell the listeners of each, in order —
+    what ``record_event`` does for each of them (the SLA sweep fires hundreds of deadlines per transaction).
+    Call only inside an action's transaction, with the tickets locked."""
+    if not events:
+        return events
+    # bulk_create sends no save signals: like insert_row, leave rows with receivers to save()
+    if signals.pre_save.has_listeners(TicketEvent) or signals.post_save.has_listeners(TicketEvent):
+        for event in events:
+            event.save(force_insert=True, using=using)
+    else:
+        TicketEvent.objects.using(using).bulk_create(events)
+    for event in events:
+        for listener in _listeners:
+            listener(event)
+    return events
