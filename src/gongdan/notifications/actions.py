@@ -156,15 +156,16 @@ def do_notify(
         ]
     addresses = list(dict.fromkeys(a.strip() for a in emails if a and a.strip()))
     chosen = [(person, person.chosen_channels, person.notify_language) for person in people]
-    notifications, deliveries = _rows(kind, chosen, robots, addresses, ticket, context, actor, now)
+    notifications, deliveries = _rows(kind, chosen, robots, addresses, ticket, context, actor, now, attachments)
     _write(notifications, deliveries)
     return notifications
 
 
-def _rows(kind: EventType, people, robots, addresses, ticket, context, actor, now) -> tuple[list, list]:
+def _rows(kind: EventType, people, robots, addresses, ticket, context, actor, now, attachments=()) -> tuple[list, list]:
     """The unsaved Notification and Delivery rows of one event (do_notify, do_notify_many).
 
     ``people``: (user, their channel choice for the event type or None, their language or None), by user id.
+    ``attachments``: (file name, bytes, MIME type) for every e-mail (see do_notify).
     """
     if not people and not robots and not addresses:
         return [], []
@@ -286,7 +287,17 @@ def do_notify_many(requests: Iterable[Mapping[str, Any]]) -> list[Notification]:
             if robot.team_id in request['_team_ids'] and (not robot.event_types or kind.key in robot.event_types)
         ]
         addresses = list(dict.fromkeys(a.strip() for a in request.get('emails', ()) if a and a.strip()))
-        rows = _rows(kind, people, mine, addresses, request.get('ticket'), request.get('context'), actor, now)
+        rows = _rows(
+            kind,
+            people,
+            mine,
+            addresses,
+            request.get('ticket'),
+            request.get('context'),
+            actor,
+            now,
+            request.get('attachments', ()),
+        )
         notifications += rows[0]
         deliveries += rows[1]
     _write(notifications, deliveries)
