@@ -8,6 +8,17 @@ The same settings and the same request (headers, body) as bench/run.py's wrk cli
 socket or a competing client: it measures what the web worker spends inside Django per creation, which is
 steadier on a shared machine than throughput. Run bench/run.py first so the database is migrated and seeded.
 Tickets it files are real (they stay in the bench database).
+
+CPU time still moves by ±20 % when other work shares the cores. Instructions do not: under valgrind, with
+PROFILE_CALLGRIND=1, it times nothing and turns callgrind's counting on for the -n creations only:
+
+    PYTHONHASHSEED=0 PROFILE_CALLGRIND=1 valgrind --tool=callgrind --instr-atstart=no \
+        --callgrind-out-file=/tmp/cg.%p .venv/bin/python bench/profile_create.py -n 200
+    # the dump /tmp/cg.<pid>.1 holds the creations' instructions ("summary:" line); divide by -n
+
+(repeatable to about ±2 %, SQLite's WAL checkpoints being the main variation). To compare two versions of the
+code in one sitting, run a checkout of the other version with PYTHONPATH=<checkout>/src. PROFILE_MIDDLEWARE
+(comma-separated classes) replaces settings.MIDDLEWARE, to price middleware.
 """
 
 from __future__ import annotations
