@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py                       # SQLite, scales 10k and 1M
     .venv/bin/python bench/run.py --postgres            # PostgreSQL database gongdan_bench on 127.0.0.1
+    .venv/bin/python bench/run.py --postgres --pg-database my_copy   # another database (say, a copy of it)
     .venv/bin/python bench/run.py --scales 10000 --requests 200
     .venv/bin/python bench/run.py --scales 10000 --only create --servers         # compare gunicorn settings
     .venv/bin/python bench/run.py --seed-only                                    # seed 1M in advance (slow)
@@ -58,7 +59,12 @@ DEFAULT_SERVERS = 'sync:2,sync:3,gthread:2x1,gthread:2x4'
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument('--postgres', action='store_true', help='use PostgreSQL (database gongdan_bench on 127.0.0.1)')
+    p.add_argument('--postgres', action='store_true', help='use PostgreSQL (on 127.0.0.1, see --pg-database)')
+    p.add_argument(
+        '--pg-database',
+        default='gongdan_bench',
+        help='PostgreSQL database to seed and measure (created if missing; default gongdan_bench)',
+    )
     p.add_argument('--scales', default='10000,1000000', help='comma-separated ticket counts to measure at')
     p.add_argument('--requests', type=int, default=300, help='requests per latency measurement')
     p.add_argument('--only', default=','.join(MEASUREMENTS), help='comma-separated subset of ' + ','.join(MEASUREMENTS))
@@ -94,11 +100,13 @@ def setup_env(args) -> dict:
     }
     if args.postgres:
         import psycopg
+        import psycopg.sql
 
         with psycopg.connect('postgresql://postgres@127.0.0.1:5432/postgres', autocommit=True) as conn:
-            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = 'gongdan_bench'").fetchone():
-                conn.execute('CREATE DATABASE gongdan_bench')
-        env['DATABASE_URL'] = 'postgres://postgres@127.0.0.1:5432/gongdan_bench'
+            name = args.pg_database
+            if not conn.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]).fetchone():
+                conn.execute(psycopg.sql.SQL('CREATE DATABASE {}').format(psycopg.sql.Identifier(name)))
+        env['DATABASE_URL'] = f'postgres://postgres@127.0.0.1:5432/{args.pg_database}'
     else:
         env.pop('DATABASE_URL', None)
     os.environ.update(env)

@@ -111,17 +111,19 @@ INSTALLED_APPS = [
     'gongdan.billing',
 ]
 
+# The gongdan.utilities.middleware classes are the usual ones (subclasses) that step aside for an API call
+# authenticated by a token header alone, with no cookies (utilities/middleware.py; issue #2).
 MIDDLEWARE = [
     'django.middleware.security.SecurityMiddleware',
-    'whitenoise.middleware.WhiteNoiseMiddleware',
-    'django.contrib.sessions.middleware.SessionMiddleware',
+    'gongdan.utilities.middleware.WhiteNoiseMiddleware',
+    'gongdan.utilities.middleware.SessionMiddleware',
     'gongdan.utilities.middleware.LanguageMiddleware',
     'django.middleware.common.CommonMiddleware',
-    'django.middleware.csrf.CsrfViewMiddleware',
-    'django.contrib.auth.middleware.AuthenticationMiddleware',
-    'django.contrib.messages.middleware.MessageMiddleware',
+    'gongdan.utilities.middleware.CsrfViewMiddleware',
+    'gongdan.utilities.middleware.AuthenticationMiddleware',
+    'gongdan.utilities.middleware.MessageMiddleware',
     'django.middleware.clickjacking.XFrameOptionsMiddleware',
-    'django_htmx.middleware.HtmxMiddleware',
+    'gongdan.utilities.middleware.HtmxMiddleware',
     'axes.middleware.AxesMiddleware',
 ]
 

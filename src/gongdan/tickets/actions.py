@@ -151,6 +151,10 @@ def do_create_ticket(
         return _file_ticket(ticket, spec, cleaned, actor=actor)
 
 
+# The choice values as sets: TextChoices.values builds a new list (with its labels) on every use.
+_CHANNELS, _LEVELS, _PRIORITIES = frozenset(Channel.values), frozenset(Level.values), frozenset(Priority.values)
+
+
 def do_create_ticket_with_files(
     process_key: str, *, actor: User, files: list, files_internal: bool = False, **kwargs
 ) -> Ticket:
@@ -221,12 +225,12 @@ def _prepare_ticket(
         values = {**prefilled_values(spec, spec.create.fields, contact, customer), **(values or {})}
     if contact is not None and (customer is None or contact.customer_id != customer.pk):
         errors['contact'] = [_('The contact does not belong to the chosen customer.')]
-    if channel not in Channel.values:
+    if channel not in _CHANNELS:
         errors['channel'] = [_('Unknown channel.')]
     for name, level in (('urgency', urgency), ('impact', impact)):
-        if level and level not in Level.values:
+        if level and level not in _LEVELS:
             errors[name] = [_('Choose high, medium or low.')]
-    if priority and priority not in Priority.values:
+    if priority and priority not in _PRIORITIES:
         errors['priority'] = [_('Choose a priority from P1 to P4.')]
     if category and spec.categories and spec.category(category) is None:
         errors['category'] = [_('Unknown category for this process.')]

@@ -15,6 +15,7 @@ and ``from_db_value`` converters — only the compilation is cached. Everything 
   receiver is ever skipped. It never calls an overridden ``Model.save()``: use it only for models whose
   ``save()`` adds nothing to an insert (say so where you call it).
 - ``upsert_row(obj, ...)``: insert or update one row, as ``bulk_create([obj], update_conflicts=True, ...)``.
+- ``add_related(obj, name, target)``: ``obj.<name>.add(target)`` for a many-to-many field nobody listens to.
 
 Compiled statements are kept on the connection object (``DatabaseWrapper``): per thread, per database, and
 built again if a test swaps the database. Queries still go through Django's cursor wrapper, so query counting
@@ -277,3 +278,42 @@ def upsert_row(
     with prepared_cursor(using) as cursor:
         cursor.execute(compiled[0], params)
     return _saved(obj, using)
+
+
+def add_related(obj: Model, name: str, target: Model | Any, *, using: str | None = None) -> None:
+    """``getattr(obj, name).add(target)`` for the many-to-many field ``name`` (``target`` an instance or a
+    primary key), as one prepared ``INSERT … ON CONFLICT DO NOTHING``: the statement Django's ``add()`` runs
+    itself when nothing listens to ``m2m_changed`` for the field's auto-created through model. With a receiver,
+    a custom through model, or a backend that cannot ignore conflicts, it is Django's ``add()``."""
+    using = using or obj._state.db or 'default'
+    field = type(obj)._meta.get_field(name)
+    through = field.remote_field.through
+    connection = connections[using]
+    if (
+        not through._meta.auto_created
+        or not connection.features.supports_ignore_conflicts
+        or signals.m2m_changed.has_listeners(through)
+        or obj.pk is None
+        or (
+            isinstance(target, Model)
+            and (not isinstance(target, field.related_model) or target.pk is None or target._state.db != using)
+        )
+    ):
+        getattr(obj, name).add(target)
+        return
+    source, target_field = field.m2m_field_name(), field.m2m_reverse_field_name()
+    target_pk = target.pk if isinstance(target, Model) else target
+    row = through(**{f'{source}_id': obj.pk, f'{target_field}_id': target_pk})
+    fields = [through._meta.get_field(source), through._meta.get_field(target_field)]
+    params = _params(connection, row, fields)
+    key = ('add', through)
+    cache = _cache(connection)
+    if key not in cache:
+        cache[key] = _compile_insert(connection, row, fields, [], OnConflict.IGNORE)
+    if params is None or cache[key] is None:
+        getattr(obj, name).add(target)
+        return
+    with prepared_cursor(using) as cursor:
+        cursor.execute(cache[key][0], params)
+    # as add(): a prefetched set of related objects is stale now
+    getattr(obj, '_prefetched_objects_cache', {}).pop(name, None)

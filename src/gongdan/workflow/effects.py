@@ -3,6 +3,8 @@ changed; anything leaving the system (mail, webhooks) is queued with transaction
 
 from __future__ import annotations
 
+from gongdan.utilities.prepared import add_related
+
 from .registry import TransitionContext, effect
 
 
@@ -10,14 +12,14 @@ from .registry import TransitionContext, effect
 def watch_by_actor(ctx: TransitionContext) -> None:
     """The person who takes the step follows the ticket from then on (SD-01: the desk tracks what it dispatched)."""
     if ctx.actor is not None and ctx.actor.customer_id is None:
-        ctx.ticket.watchers.add(ctx.actor)
+        add_related(ctx.ticket, 'watchers', ctx.actor)  # watchers.add(actor), one compiled statement
 
 
 @effect('watch_by_requester')
 def watch_by_requester(ctx: TransitionContext) -> None:
     """The requester follows the ticket (IDC-04: the decision goes back to presales)."""
     if ctx.ticket.requester_id is not None:
-        ctx.ticket.watchers.add(ctx.ticket.requester_id)
+        add_related(ctx.ticket, 'watchers', ctx.ticket.requester_id)
 
 
 @effect('complaint_priority_from_severity')

@@ -34,7 +34,7 @@ from gongdan.tickets.queries import (
     visible_tickets,
 )
 from gongdan.tickets.search import search_tickets
-from gongdan.utilities.api import TokenAuthentication
+from gongdan.utilities.api import RememberingContentNegotiation, TokenAuthentication
 from gongdan.utilities.errors import NotAllowed, NotFound
 from gongdan.workflow.actions import do_transition
 from gongdan.workflow.engine import available_actions
@@ -106,6 +106,7 @@ class TicketViewSet(
 
     # Token lookups as one prepared statement (utilities/api.py); browser sessions work as everywhere else.
     authentication_classes = [TokenAuthentication, SessionAuthentication]
+    content_negotiation_class = RememberingContentNegotiation  # DRF's choice, remembered per Accept header
     filter_backends = [TicketSearchFilter, DjangoFilterBackend]
     filterset_class = TicketAPIFilterSet
     lookup_value_regex = r'\d+'

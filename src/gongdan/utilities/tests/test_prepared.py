@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from gongdan.tickets.models import SavedView, TicketSearch, TicketSequence
 from gongdan.utilities import writelock
-from gongdan.utilities.prepared import PreparedQuery, insert_row, upsert_row
+from gongdan.utilities.prepared import PreparedQuery, add_related, insert_row, upsert_row
 
 _SAVED_VIEWS = PreparedQuery(
     lambda owner_id: SavedView.objects.filter(owner_id=owner_id).values_list('name', 'created_at'), -918273645
@@ -135,3 +135,44 @@ def test_writer_lock_excludes_other_writers(db, tmp_path, monkeypatch):
     finally:
         wrapper.in_atomic_block = True
         os.close(other)
+
+
+def test_add_related_is_watchers_add_in_one_statement(org, processes):
+    from gongdan.tickets.actions import do_create_ticket
+    from gongdan.tickets.models import Ticket
+
+    values = {'reporter_name': '张三', 'reporter_phone': '13800000000', 'symptom': '无法登录'}
+    ticket = do_create_ticket('sd_event', actor=org.agent, title='关注者', values=values)
+    ticket = Ticket.objects.prefetch_related('watchers').get(pk=ticket.pk)
+    assert list(ticket.watchers.all()) == [org.agent]  # the create effect watch_by_actor
+    with CaptureQueriesContext(connection) as captured:
+        add_related(ticket, 'watchers', org.engineer)
+        add_related(ticket, 'watchers', org.engineer.pk)  # already there: ignored, as add() ignores it
+        add_related(ticket, 'watchers', org.agent)
+    assert len(captured.captured_queries) == 3
+    assert all(q['sql'].startswith('INSERT') for q in captured.captured_queries)
+    assert 'watchers' not in ticket._prefetched_objects_cache  # the prefetched set is stale: dropped, as add()
+    assert set(ticket.watchers.values_list('username', flat=True)) == {'agent', org.engineer.username}
+    assert Ticket.watchers.through.objects.filter(ticket=ticket).count() == 2
+
+
+def test_add_related_leaves_m2m_receivers_to_add(org, processes):
+    from gongdan.tickets.actions import do_create_ticket
+    from gongdan.tickets.models import Ticket
+
+    values = {'reporter_name': '张三', 'reporter_phone': '13800000000', 'symptom': '无法登录'}
+    ticket = do_create_ticket('sd_event', actor=org.agent, title='接收者', values=values)
+    seen = []
+
+    def receiver(action, pk_set, **kwargs):
+        seen.append((action, pk_set))
+
+    signals.m2m_changed.connect(receiver, sender=Ticket.watchers.through)
+    try:
+        add_related(ticket, 'watchers', org.engineer)
+    finally:
+        signals.m2m_changed.disconnect(receiver, sender=Ticket.watchers.through)
+    assert seen == [('pre_add', {org.engineer.pk}), ('post_add', {org.engineer.pk})]
+    assert ticket.watchers.filter(pk=org.engineer.pk).exists()
+    with pytest.raises(TypeError):  # a wrong kind of object: Django's own error
+        add_related(ticket, 'watchers', ticket)
