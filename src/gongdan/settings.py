@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     'gongdan.sla',
     'gongdan.portal',
     'gongdan.notifications',
+    'gongdan.emergencies',
 ]
 
 MIDDLEWARE = [

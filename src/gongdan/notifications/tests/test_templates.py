@@ -35,6 +35,15 @@ SAMPLES = {
     'sla.warning': {'clock_title': '签收', 'level': 0, 'deadline': None, 'remaining': 300},
     'sla.breached': {'clock_title': '签收', 'level': 0, 'deadline': None, 'overdue_by': dt.timedelta(minutes=75)},
     'sla.escalated': {'clock_title': '故障处理', 'level': 2, 'deadline': None, 'overdue_by': dt.timedelta(hours=3)},
+    'emergency.declared': {'criteria': ['重要客户或VIP受到影响'], 'description': '专线全断', 'declared_by': '客服甲'},
+    'emergency.red_flag': {
+        'source_number': 'FLT-20261201-0001',
+        'source_title': '证券专线中断',
+        'criteria': ['客户认为紧急'],
+        'description': '专线全断',
+        'confirmed_by': '工程服务经理',
+    },
+    'emergency.rejected': {'decided_by': '工程服务经理', 'comment': '有备用路由'},
 }
 ZH = {
     'ticket.assigned': '已分派给您',
@@ -46,6 +55,9 @@ ZH = {
     'sla.warning': '即将到期',
     'sla.breached': '已超时',
     'sla.escalated': '已升级至第 2 级',
+    'emergency.declared': '紧急事件',
+    'emergency.red_flag': 'Red Flag 已确认',
+    'emergency.rejected': '未确认为紧急事件',
 }
 
 
