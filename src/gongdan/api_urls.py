@@ -29,6 +29,7 @@ urlpatterns = [
     path('', include('gongdan.customers.api.urls')),
     path('', include('gongdan.sla.api.urls')),
     path('', include('gongdan.notifications.api.urls')),
+    path('', include('gongdan.emergencies.api.urls')),
     path('schema/', SpectacularAPIView.as_view(), name='api-schema'),
     path('docs/', SpectacularSwaggerView.as_view(url_name='api-schema'), name='api-docs'),
     re_path(r'^(?P<path>.*)$', not_found),

@@ -67,6 +67,12 @@ ROUTE_ACCESS: dict[str, str] = {
     'notifications:preferences': 'login-required',
     'notifications:deliveries': 'login-required',
     'notifications:delivery_retry': 'login-required',
+    # --- agent UI: emergencies and the 24-hour contact list (emergencies/urls.py); customers 404 (CSC-01/02/05)
+    'emergencies:ticket_emergency': 'ticket-scoped',
+    'emergencies:ticket_emergency_decide': 'ticket-scoped',
+    'emergencies:banner': 'login-required',
+    'emergencies:contact_list': 'login-required',
+    'emergencies:contact_edit': 'login-required',
     # --- REST API (/api/v1/)
     'api-auth-token': 'public',
     'api-users-me': 'api-list',
@@ -93,6 +99,11 @@ ROUTE_ACCESS: dict[str, str] = {
     'api-notification-detail': 'api-list',
     'api-notification-read': 'api-list',
     'api-notification-read-all': 'api-list',
+    'api-ticket-emergency': 'api-ticket-scoped',
+    'api-ticket-emergency-decide': 'api-ticket-scoped',
+    'api-emergency-list': 'api-list',
+    'api-paging-contact-list': 'api-list',
+    'api-paging-contact-detail': 'api-list',
     'api-schema': 'api-schema',
     'api-docs': 'api-schema',
     # Unnamed patterns are keyed by their route: the JSON 404 for unknown API paths (api_urls.not_found).
