@@ -70,8 +70,9 @@ def test_red_flag_main_path_through_the_api(rf, client):
 
     # The banner: on every staff page, never for customers.
     client.force_login(rf.engineer)
-    page = client.get(reverse('tickets:dashboard')).content.decode()
-    assert 'gd-red-flag-alert' in page and red_flag.number in page
+    assert 'gd-red-flag-banner' in client.get(reverse('tickets:dashboard')).content.decode()
+    banner = client.get(reverse('emergencies:banner')).content.decode()
+    assert 'gd-red-flag-alert' in banner and red_flag.number in banner
     client.force_login(rf.customer_user_a)  # customer A's own fault ticket: no banner, no emergency card
     page = client.get(reverse('tickets:ticket', kwargs={'number': fault.number}))
     assert page.status_code == 200
@@ -111,7 +112,7 @@ def test_red_flag_main_path_through_the_api(rf, client):
     assert response.status_code == 200, response.content
     assert api(rf.agent).get(_declare_url(fault)).json()[0]['status'] == 'closed'
     client.force_login(rf.engineer)
-    assert 'gd-red-flag-alert' not in client.get(reverse('tickets:dashboard')).content.decode()
+    assert 'gd-red-flag-alert' not in client.get(reverse('emergencies:banner')).content.decode()
 
 
 @pytest.mark.django_db
