@@ -4,11 +4,19 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from gongdan.emergencies.actions import do_save_paging_contact
 from gongdan.notifications.models import TeamRobot
 from gongdan.utilities.testing import make_user
+
+
+@pytest.fixture(autouse=True)
+def english_messages():
+    """Assertions on messages read English (as calendars/tests do), and the language active before each test is
+    restored after it, so these tests leave no language behind for the next app's tests."""
+    with translation.override('en'):
+        yield
 
 
 @pytest.fixture
