@@ -22,6 +22,8 @@ def test_card_declares_and_the_manager_confirms(client, rf, fault):
     engineering manager gets the confirm/reject form; confirming opens the Red Flag page."""
     url = reverse('emergencies:ticket_emergency', kwargs={'number': fault.number})
     client.force_login(rf.agent)
+    page = client.get(reverse('tickets:ticket', kwargs={'number': fault.number})).content.decode()
+    assert f'hx-get="{url}"' in page, 'the ticket page loads the emergency card'
     card = client.get(url).content.decode()
     assert card.count('name="criteria"') == 12 and 'gd-emergency-declare' in card
     response = client.post(url, {'criteria': [], 'description': 'x'})
