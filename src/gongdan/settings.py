@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     'gongdan.complaints',
     'gongdan.idc',
     'gongdan.billing',
+    'gongdan.emergencies',
 ]
 
 # The gongdan.utilities.middleware classes are the usual ones (subclasses) that step aside for an API call

@@ -12,6 +12,7 @@ urlpatterns = [
     path('notifications/', include('gongdan.notifications.urls')),
     path('complaints/', include('gongdan.complaints.urls')),
     path('jsi18n/', JavaScriptCatalog.as_view(), name='javascript-catalog'),
+    path('', include('gongdan.emergencies.urls')),
     path('', include('gongdan.calendars.urls')),
     path('', include('gongdan.idc.urls')),
     path('', include('gongdan.billing.urls')),

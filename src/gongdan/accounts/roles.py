@@ -23,6 +23,10 @@ BUILTIN_ROLES: list[tuple[str, str, str, str, bool]] = [
     ('procurement', '采购', 'Procurement', 'own', True),
     ('customer_contact', '客户联系人', 'Customer contact', 'customer', False),
     ('administrator', '系统管理员', 'Administrator', 'all', True),
+    # CSC-02 (emergencies): confirms emergencies; quality (CSQ) tracks Red Flags to closure. Seeded for existing
+    # databases by emergencies/migrations/0002_roles.py.
+    ('engineering_manager', '工程服务经理', 'Engineering manager', 'all', True),
+    ('quality', '质量管理（CSQ）', 'Quality (CSQ)', 'all', True),
 ]
 
 BUILTIN_ROLE_KEYS = frozenset(r[0] for r in BUILTIN_ROLES)

@@ -69,6 +69,8 @@ def _recipient_rows(recipients, event_type: EventType, actor_id: int | None, tea
     if event_type.staff_only:
         query = query.filter(customer__isnull=True)
     chosen = Preference.objects.filter(user=OuterRef('pk'), event_type=event_type.key).values('channels')[:1]
+    if event_type.urgent:  # every channel whatever was chosen (CSC-05 paging): no choice = all the defaults
+        chosen = Preference.objects.none().values('channels')
     language = RecipientSettings.objects.filter(user=OuterRef('pk')).values('language')[:1]
     query = query.annotate(
         chosen_channels=Subquery(chosen, output_field=models.JSONField()),
@@ -152,7 +154,7 @@ def do_notify(
         robots = [
             robot
             for robot in TeamRobot.objects.filter(team_id__in=team_ids, enabled=True).order_by('pk')
-            if not robot.event_types or kind.key in robot.event_types
+            if kind.urgent or not robot.event_types or kind.key in robot.event_types
         ]
     addresses = list(dict.fromkeys(a.strip() for a in emails if a and a.strip()))
     chosen = [(person, person.chosen_channels, person.notify_language) for person in people]

@@ -39,6 +39,9 @@ class EventType:
     context: tuple[str, ...] = field(default_factory=tuple)
     # normalises a caller's context before rendering (aliases, derived values); returns the new context
     prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    # urgent: every channel at once — in-app and e-mail whatever the person chose, and every enabled robot of
+    # the teams whatever event types it takes (CSC-05 paging of a Red Flag); not offered on the preferences page
+    urgent: bool = False
 
     def template(self, part: str) -> str:
         return f'notifications/{self.key}/{part}'
@@ -161,5 +164,34 @@ SLA_ESCALATED = register(
         staff_only=True,
         context=('clock_title', 'level', 'deadline', 'overdue_by'),
         prepare=clock_context,
+    )
+)
+EMERGENCY_DECLARED = register(
+    EventType(
+        'emergency.declared',
+        _('Emergency declared, to be confirmed'),
+        rules=('CSC-01', 'CSC-02'),
+        staff_only=True,
+        urgent=True,
+        context=('criteria', 'description', 'declared_by'),
+    )
+)
+EMERGENCY_RED_FLAG = register(
+    EventType(
+        'emergency.red_flag',
+        _('Red Flag: emergency confirmed'),
+        rules=('CSC-02', 'CSC-05'),
+        staff_only=True,
+        urgent=True,
+        context=('source_number', 'source_title', 'criteria', 'description', 'confirmed_by'),
+    )
+)
+EMERGENCY_REJECTED = register(
+    EventType(
+        'emergency.rejected',
+        _('Emergency not confirmed'),
+        rules=('CSC-02',),
+        staff_only=True,
+        context=('decided_by', 'comment'),
     )
 )

@@ -27,8 +27,8 @@ class PreferencesForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = []
         for key, kind in EVENT_TYPES.items():
-            if kind.staff_only and not staff:
-                continue  # customers never get these, so they choose nothing for them
+            if (kind.staff_only and not staff) or kind.urgent:
+                continue  # customers never get these, so they choose nothing for them; urgent ones go everywhere
             row = {'key': key, 'label': kind.label, 'fields': []}
             for channel in USER_CHANNELS:
                 name = field_name(key, channel)

@@ -50,3 +50,4 @@ class EventKind(models.TextChoices):
     SLA_WARNING = 'sla_warning', _('SLA warning')
     SLA_BREACHED = 'sla_breached', _('SLA deadline passed')
     SLA_ESCALATED = 'sla_escalated', _('Escalated')
+    EMERGENCY = 'emergency', _('Emergency')  # CSC-01/CSC-02: declared, confirmed, rejected, restored, closed

@@ -85,6 +85,8 @@ ACCOUNTS = [
     DemoAccount('vp', '高志远', ('vp',), 'gmo'),
     DemoAccount('finance', '罗丹', ('finance',), 'finance'),
     DemoAccount('procurement', '梁勇', ('procurement',), 'procurement'),
+    DemoAccount('emgr', '宋立新', ('engineering_manager',), 'ops'),  # CSC-02: confirms emergencies
+    DemoAccount('quality', '严青', ('quality',), 'csc'),  # CSC-02: tracks Red Flags to closure
     DemoAccount('customer_a', '钱文博', ('customer_contact',), customer='dingxin'),
     DemoAccount('customer_b', '沈佳怡', ('customer_contact',), customer='yunfan'),
     # colleagues
@@ -819,6 +821,10 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
 
     build_idc_demo(directory)
     billing = build_billing_demo(directory)
+    if tickets:
+        from .demo_redflag import build_red_flags
+
+        states.update(build_red_flags(directory))
     return {
         'accounts': len(directory.users),
         'customers': len(directory.customers),

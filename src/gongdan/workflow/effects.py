@@ -38,3 +38,32 @@ def notify_department_head(ctx: TransitionContext) -> None:
     from gongdan.complaints.actions import do_report_urgent_complaint
 
     do_report_urgent_complaint(ctx.ticket, actor=ctx.actor)
+
+
+@effect('red_flag_from_emergency')
+def red_flag_from_emergency(ctx: TransitionContext) -> None:
+    """CSC-02: a Red Flag is opened only by the engineering manager confirming an emergency (which links it to
+    its source ticket and pages the 24-hour contact list, CSC-05); filed any other way it is refused."""
+    from django.utils.translation import gettext as _
+
+    from gongdan.emergencies.actions import confirming_emergency_id
+    from gongdan.utilities.errors import NotAllowed
+
+    if confirming_emergency_id() is None:
+        raise NotAllowed(_('A Red Flag is opened by confirming an emergency declared on a fault ticket.'))
+
+
+@effect('red_flag_restored')
+def red_flag_restored(ctx: TransitionContext) -> None:
+    """CSC-02: the Red Flag's service is restored — its emergency becomes ``resolved`` (source ticket timeline)."""
+    from gongdan.emergencies.actions import do_follow_red_flag
+
+    do_follow_red_flag(ctx.ticket, actor=ctx.actor, status='resolved', at=ctx.ticket.updated_at)
+
+
+@effect('red_flag_closed')
+def red_flag_closed(ctx: TransitionContext) -> None:
+    """CSC-02: quality closes the Red Flag — its emergency is ``closed`` and the agents' banner goes away."""
+    from gongdan.emergencies.actions import do_follow_red_flag
+
+    do_follow_red_flag(ctx.ticket, actor=ctx.actor, status='closed', at=ctx.ticket.updated_at)

@@ -42,6 +42,7 @@ EVENT_ICONS = {
     EventKind.SLA_WARNING: 'bg-orange',
     EventKind.SLA_BREACHED: 'bg-red',
     EventKind.SLA_ESCALATED: 'bg-red',
+    EventKind.EMERGENCY: 'bg-red',
 }
 SLA_KINDS = (EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.SLA_ESCALATED)
 
@@ -334,6 +335,10 @@ def _change(spec, key, pair, event, viewer, fields, all_fields, approval_titles,
     before, after = pair
     if event.kind in SLA_KINDS:
         return _sla_change(key, before, after)
+    if event.kind == EventKind.EMERGENCY:  # internal rows; their lines are the emergencies app's (CSC-01/02)
+        from gongdan.emergencies.timeline import describe_change
+
+        return describe_change(key, before, after) if viewer.customer_id is None else None
     if key in fields:
         fdef = fields[key]
         label, show = localized(fdef, 'label'), lambda v: formatter.html(fdef, v)

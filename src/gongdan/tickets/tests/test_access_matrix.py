@@ -80,6 +80,12 @@ ROUTE_ACCESS: dict[str, str] = {
     'complaints:summary_list': 'login-required',
     'complaints:summary_detail': 'login-required',
     'complaints:report': 'login-required',
+    # --- agent UI: emergencies and the 24-hour contact list (emergencies/urls.py); customers 404 (CSC-01/02/05)
+    'emergencies:ticket_emergency': 'ticket-scoped',
+    'emergencies:ticket_emergency_decide': 'ticket-scoped',
+    'emergencies:banner': 'login-required',
+    'emergencies:contact_list': 'login-required',
+    'emergencies:contact_edit': 'login-required',
     # --- REST API (/api/v1/)
     'api-auth-token': 'public',
     'api-users-me': 'api-list',
@@ -119,6 +125,11 @@ ROUTE_ACCESS: dict[str, str] = {
     'api-idc-allocation-detail': 'api-list',
     'api-idc-allocation-activate': 'api-list',
     'api-idc-allocation-release': 'api-list',
+    'api-ticket-emergency': 'api-ticket-scoped',
+    'api-ticket-emergency-decide': 'api-ticket-scoped',
+    'api-emergency-list': 'api-list',
+    'api-paging-contact-list': 'api-list',
+    'api-paging-contact-detail': 'api-list',
     'api-schema': 'api-schema',
     'api-docs': 'api-schema',
     # --- billing (billing/urls.py: staff pages, customers get 404; billing/api/urls.py) — billing/tests/test_access.py

@@ -44,6 +44,8 @@ ROLE_ACCOUNTS = {
     'sales': 'sales',
     'gm': 'general_manager',
     'vp': 'vp',
+    'emgr': 'engineering_manager',
+    'quality': 'quality',
     'acceptance': 'acceptance_engineer',
     'neteng': 'network_engineer',
     'techsup': 'engineer',
