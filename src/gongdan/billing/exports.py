@@ -9,11 +9,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from gongdan.customers.models import Customer
 
@@ -21,11 +19,18 @@ from . import queries
 from .choices import FeeKind
 from .models import PaymentNotice
 
+if TYPE_CHECKING:
+    from openpyxl import Workbook
+
+# openpyxl is imported when an export is made, not with the views: it would cost every web worker memory.
 XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 MONEY_FORMAT = '"¥"#,##0.00'
 
 
 def _sheet(workbook: Workbook, title: str, headers: list[str], rows: list[list], money_columns: set[int]) -> None:
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     sheet = workbook.active
     sheet.title = title[:31]
     sheet.append(headers)
@@ -93,6 +98,8 @@ def receivables_xlsx(month: dt.date, today: dt.date | None = None) -> bytes:
                 account.arrears,
             ]
         )
+    from openpyxl import Workbook
+
     workbook = Workbook()
     _sheet(workbook, _('Receivables {month}').format(month=f'{month:%Y-%m}'), headers, rows, {4, 5, 6, 8, 9})
     return _bytes(workbook)
@@ -108,6 +115,8 @@ def revenue_xlsx(month: dt.date) -> bytes:
         for r in report['rows']
     ]
     rows.append(['', _('Total'), *[report['totals'].get(k.value, Decimal('0')) for k in kinds], report['total']])
+    from openpyxl import Workbook
+
     workbook = Workbook()
     money = set(range(2, 3 + len(kinds)))
     _sheet(workbook, _('Revenue {month}').format(month=f'{month:%Y-%m}'), headers, rows, money)

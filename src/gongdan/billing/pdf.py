@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from fpdf import FPDF
 
 from .queries import month_label
 
@@ -54,6 +53,8 @@ def render_notice_pdf(
 
 
 def _render(notice: PaymentNotice, charges: list[tuple[str, LineCharge]]) -> bytes:
+    from fpdf import FPDF  # imported on first use: fpdf2 and fontTools cost every web worker ~10 MB
+
     pdf = FPDF(format='A4')
     pdf.set_creation_date(dt.datetime.combine(notice.issued_on, dt.time(0, 0), tzinfo=dt.UTC))
     pdf.set_title(_('IDC payment notice') + ' ' + notice.number)

@@ -1,8 +1,7 @@
-"""The complaint report as a file: Excel (openpyxl) when it is installed, CSV otherwise (SVC-10)."""
+"""The complaint report as an Excel file (SVC-10)."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.utils import timezone
@@ -12,11 +11,6 @@ from gongdan.utilities.templatetags.gongdan import localized
 
 from .queries import Report, local_zone
 
-try:  # openpyxl is a dependency (pyproject.toml); the CSV fallback keeps a trimmed install working
-    import openpyxl
-except ImportError:  # pragma: no cover - exercised only without openpyxl
-    openpyxl = None
-HAVE_OPENPYXL = openpyxl is not None
 XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 
@@ -68,16 +62,10 @@ def _sheets(report: Report) -> list[tuple[str, list[str], list[list]]]:
 
 def report_file(report: Report) -> tuple[bytes, str, str]:
     """(content, content type, file extension) of the report."""
+    # Imported when a report is exported, not with the views: openpyxl would cost every web worker memory.
+    import openpyxl
+
     sheets = _sheets(report)
-    if openpyxl is None:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        for title, header, rows in sheets:
-            writer.writerow([title])
-            writer.writerow(header)
-            writer.writerows(rows)
-            writer.writerow([])
-        return ('\ufeff' + out.getvalue()).encode('utf-8'), 'text/csv; charset=utf-8', 'csv'
     book = openpyxl.Workbook()
     book.remove(book.active)
     for title, header, rows in sheets:

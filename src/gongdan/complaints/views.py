@@ -79,5 +79,5 @@ def report(request):
         response = HttpResponse(content, content_type=content_type)
         response['Content-Disposition'] = f'attachment; filename="complaints-{start}-{end}.{extension}"'
         return response
-    context = {'report': result, 'errors': errors, 'xlsx': exports.HAVE_OPENPYXL}
+    context = {'report': result, 'errors': errors}
     return render(request, 'complaints/report.html', context, status=400 if errors else 200)
