@@ -313,10 +313,14 @@ def next_free_addresses(prefix: Prefix, count: int) -> list[addressing.IPAddress
 
 
 def room_figures(room: Room) -> dict:
-    """Utilisation of a machine room: U used/total, amperes drawn/budget, addresses used/usable."""
+    """Utilisation of a machine room: U used/total, amperes drawn/budget, IPv4 addresses used/usable.
+
+    Only IPv4 prefixes count towards the addresses: they are the pool a center runs out of, and one IPv6 /64
+    (2^64 addresses) would make any sum of the two meaningless. Each prefix's own page shows its figures."""
     racks = list(room.racks.all())
     figures = rack_figures_many(racks).values()
-    prefixes = prefix_figures_many(room.prefixes.all()).values()
+    v4 = [p for p in room.prefixes.all() if p.ip_network.version == 4]
+    prefixes = prefix_figures_many(v4).values()
     return {
         'racks': len(racks),
         'u_used': sum(f.used_u for f in figures),

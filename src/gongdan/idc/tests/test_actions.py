@@ -246,3 +246,15 @@ def test_bandwidth_contract(idc):
     assert ended.status == 'ended'
     resources = queries.customer_resources(idc.org.admin, idc.org.customer_a)
     assert resources['bandwidth'] == []
+
+
+def test_room_figures_count_ipv4_addresses_only(idc):
+    """IDC-11 utilisation: the room's address figure is its IPv4 pool (203.0.113.0/29: 6 usable, the gateway
+    held); an IPv6 /64 in the same room would add 2^64 and make the sum meaningless, so it is left out."""
+    from gongdan.idc.queries import room_figures
+
+    before = room_figures(idc.room)
+    assert (before['ip_used'], before['ip_total']) == (1, 6)
+    actions.do_create_prefix(idc.room, actor=idc.org.admin, network='2001:db8:1::/64', gateway='2001:db8:1::1')
+    after = room_figures(idc.room)
+    assert (after['ip_used'], after['ip_total']) == (1, 6)
