@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 
+from gongdan.utilities.admin import ReadOnlyAdminMixin
 from gongdan.utilities.errors import GongdanError
 
 from . import actions
@@ -80,17 +81,8 @@ class ContractAdmin(admin.ModelAdmin):
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Rows written by the billing actions: shown, never changed here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PaymentNotice)

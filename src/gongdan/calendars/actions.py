@@ -23,7 +23,7 @@ from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongdan.utilities.errors import Conflict, InvalidInput
+from gongdan.utilities.errors import Conflict, InvalidInput, invalid_from
 
 from . import builtin, importfile
 from . import periods as period_text
@@ -44,12 +44,6 @@ TIME_FIELDS = ('time_zone', 'follows_national')
 # --- helpers ---------------------------------------------------------------------------------------------------
 def _who(actor: User | None) -> str:
     return actor.get_username() if actor is not None else 'system'
-
-
-def _invalid(exc: ValidationError) -> InvalidInput:
-    fields = exc.message_dict if hasattr(exc, 'error_dict') else {'__all__': exc.messages}
-    first = next(iter(fields.values()))[0]
-    return InvalidInput(first, fields=fields)
 
 
 def _changed(calendar_ids: list[int] | None) -> None:
@@ -122,7 +116,7 @@ def do_create_calendar(
     try:
         calendar.full_clean()
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise invalid_from(exc) from None
     checked = _period_minutes(periods)
     calendar.save()
     WorkingPeriod.objects.bulk_create(
@@ -148,7 +142,7 @@ def do_update_calendar(calendar: Calendar, *, actor: User | None, **changes) -> 
     try:
         locked.full_clean()
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise invalid_from(exc) from None
     locked.save(update_fields=[*changed, 'updated_at'])
     if set(changed) & set(TIME_FIELDS):
         _changed([locked.pk])
@@ -243,7 +237,7 @@ def do_add_override(
     try:
         row.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise invalid_from(exc) from None
     row.save()
     _changed([calendar.pk] if calendar is not None else None)
     log.info(
@@ -276,7 +270,7 @@ def do_update_override(override: CalendarOverride, *, actor: User | None, **chan
     try:
         row.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise invalid_from(exc) from None
     row.save()
     ids = {before, row.calendar_id}
     _changed(None if None in ids else sorted(ids))

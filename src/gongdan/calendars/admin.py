@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from gongdan.utilities.admin import ReadOnlyAdminMixin
+
 from . import actions
 from . import periods as period_text
 from .models import Calendar, CalendarOverride, NationalDataYear, WorkingPeriod, format_minute
@@ -225,16 +227,7 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
 
 @admin.register(NationalDataYear)
-class NationalDataYearAdmin(admin.ModelAdmin):
+class NationalDataYearAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: years are recorded by the seed and by national imports."""
 
     list_display = ('year', 'source', 'recorded_at')
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,18 +2,13 @@
 
 from django.contrib import admin
 
+from gongdan.utilities.admin import ReadOnlyAdminMixin
+
 from .models import Emergency, PagingContact
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    pass
 
 
 @admin.register(Emergency)

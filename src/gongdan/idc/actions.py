@@ -27,7 +27,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gongdan.utilities.errors import Conflict, InvalidInput
+from gongdan.utilities.errors import Conflict, InvalidInput, invalid_from
 
 from . import addressing, queries
 from .choices import HELD_STATUSES, AllocationKind, AllocationStatus, ContractStatus
@@ -61,17 +61,11 @@ def _who(actor: User | None) -> str:
     return actor.get_username() if actor is not None else 'system'
 
 
-def _invalid(exc: ValidationError) -> InvalidInput:
-    fields = exc.message_dict if hasattr(exc, 'error_dict') else {'__all__': exc.messages}
-    first = next(iter(fields.values()))[0]
-    return InvalidInput(first, fields=fields)
-
-
 def _clean_save(obj, *, update_fields=None):
     try:
         obj.full_clean()
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise invalid_from(exc) from None
     obj.save(update_fields=update_fields)
     return obj
 
@@ -208,7 +202,7 @@ def do_create_prefix(
     try:
         prefix.full_clean()
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise invalid_from(exc) from None
     overlapping = Prefix.objects.filter(
         family=prefix.family, network_key__lte=prefix.last_key, last_key__gte=prefix.network_key
     ).first()
@@ -230,7 +224,7 @@ def do_update_prefix(prefix: Prefix, *, actor: User | None, **changes) -> Prefix
     try:
         locked.full_clean()
     except ValidationError as exc:
-        raise _invalid(exc) from None
+        raise invalid_from(exc) from None
     if 'gateway' in changed and locked.gateway:
         key = addressing.address_key(addressing.parse_address(locked.gateway))
         if locked.allocations.filter(address_key=key, status__in=HELD_STATUSES).exists():

@@ -24,6 +24,14 @@ class InvalidInput(GongdanError):
     status = 400
 
 
+def invalid_from(exc) -> InvalidInput:
+    """A model's ``ValidationError`` (from ``full_clean``) as InvalidInput: each field's reasons, the first as
+    the detail; errors of the whole object go under ``__all__``."""
+    fields = exc.message_dict if hasattr(exc, 'error_dict') else {'__all__': exc.messages}
+    first = next(iter(fields.values()))[0]
+    return InvalidInput(first, fields=fields)
+
+
 class NotAllowed(GongdanError):
     """The user may not do this (role, relation, or a guard that refused with a reason)."""
 
