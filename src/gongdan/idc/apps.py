@@ -9,4 +9,9 @@ class IdcConfig(AppConfig):
 
     def ready(self):
         # Register the IDC capacity guards (IDC-07) that process files may name.
-        from . import guards  # noqa: F401
+        # The order processes' guards/effects (IDC-02/03/05/06) and the resources-freed notification (IDC-05).
+        from . import (  # noqa: F401
+            effects_provision,
+            guards,
+            notify_provision,
+        )
