@@ -101,9 +101,8 @@ def hosting_order_complete(ctx: TransitionContext) -> str | None:
             missing.append(_('the rack units or IP addresses needed'))
         if _value(ctx, 'rack') and _value(ctx, 'power_draw_amps') in (None, ''):
             missing.append(_('the rated current'))
-    elif kind == 'trial_to_formal':
-        if ticket.customer.service_status != 'trial':
-            return _('Customer {customer} is not on trial.').format(customer=ticket.customer.name)
+    elif kind == 'trial_to_formal' and ticket.customer.service_status != 'trial':
+        return _('Customer {customer} is not on trial.').format(customer=ticket.customer.name)
     if missing:
         return _('The work order is incomplete: {missing}.').format(missing='、'.join(missing))
     return None

@@ -66,6 +66,7 @@ SAMPLES = {
         'confirmed_by': '工程服务经理',
     },
     'emergency.rejected': {'decided_by': '工程服务经理', 'comment': '有备用路由'},
+    'idc.resources_freed': {'customer': '云帆网络', 'resources': ['A-01 U3–U4', '203.0.113.9']},
 }
 TICKETLESS = {'complaint.daily_summary'}  # not about one ticket: no ticket number in the subject
 # Event types that are not about a ticket (their subject names their own number).
@@ -86,6 +87,7 @@ ZH = {
     'emergency.declared': '紧急事件',
     'emergency.red_flag': 'Red Flag 已确认',
     'emergency.rejected': '未确认为紧急事件',
+    'idc.resources_freed': '退租释放资源',
 }
 
 
