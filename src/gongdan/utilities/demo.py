@@ -821,6 +821,10 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
 
     build_idc_demo(directory)
     billing = build_billing_demo(directory)
+    if tickets:  # issue #4 part 3: the IDC order processes (utilities/demo_provision.py), after inventory and billing
+        from .demo_provision import build_provision_demo
+
+        states.update(build_provision_demo(directory))
     if tickets:
         from .demo_redflag import build_red_flags
 
