@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_provision
 
 app_name = 'idc'
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path('idc/prefixes/<int:pk>/', views.prefix_detail, name='prefix'),
     path('idc/devices/', views.device_list, name='device_list'),
     path('idc/import/', views.import_upload, name='import'),
+    path('idc/tickets/<str:number>/capacity/', views_provision.ticket_capacity, name='ticket_capacity'),
 ]
