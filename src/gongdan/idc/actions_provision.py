@@ -147,9 +147,11 @@ def do_allocate_order_resources(ticket: Ticket, *, actor: User | None, at=None) 
             prefix, actor=actor, customer=customer, count=count, ticket=ticket, note=ticket.number
         )
         made += [g.allocation for g in grants]
-    for allocation in made:
-        allocation = Allocation.objects.select_related('rack__room', 'prefix', 'port__device').get(pk=allocation.pk)
-        listing = '\n'.join(allocation_text(a) for a in held_for_ticket(ticket))
+    held, made_ids = held_for_ticket(ticket), {m.pk for m in made}
+    lines = [allocation_text(a) for a in held if a.pk not in made_ids]  # held from an earlier step, if any
+    for allocation in (a for a in held if a.pk in made_ids):
+        lines.append(allocation_text(allocation))
+        listing = '\n'.join(lines)
         _set_field(
             ticket, 'allocated_resources', listing, actor=actor, now=now,
             note=_('Reserved: {resource}').format(resource=allocation_text(allocation)),
@@ -283,8 +285,11 @@ def do_update_customer_records(ticket: Ticket, *, actor: User | None) -> None:
 
 
 def _release(ticket: Ticket, freed, *, actor, key: str, now) -> None:
-    listing = '\n'.join(f.label for f in freed)
+    """One timeline row per freed resource; the field ``key`` grows by one line each."""
+    lines = []
     for item in freed:
+        lines.append(item.label)
+        listing = '\n'.join(lines)
         before = ticket.data.get(key)
         ticket.data = {**ticket.data, key: listing}
         events.record_event(
