@@ -71,13 +71,20 @@ def held_for_ticket(ticket: Ticket) -> list[Allocation]:
     )
 
 
-def _set_field(ticket: Ticket, key: str, value: str, *, actor, note: str, now) -> None:
-    """Set ``ticket.data[key]`` and write the timeline row that says why (one row per resource)."""
+def _set_field(ticket: Ticket, key: str, value: str, *, actor, note: str, now, internal: bool = False) -> None:
+    """Set ``ticket.data[key]`` and write the timeline row that says why (one row per resource); ``internal``
+    keeps the row from customer contacts (the room's figures are staff-only)."""
     before = ticket.data.get(key)
     ticket.data = {**ticket.data, key: value}
     touch(ticket, now, 'data')
     events.record_event(
-        ticket, actor=actor, kind=EventKind.FIELDS_CHANGED, changes={key: [before, value]}, note=note, at=now
+        ticket,
+        actor=actor,
+        kind=EventKind.FIELDS_CHANGED,
+        changes={key: [before, value]},
+        note=note,
+        is_internal=internal,
+        at=now,
     )
 
 
@@ -99,7 +106,7 @@ def do_record_room_capacity(ticket: Ticket, *, actor: User | None, at=None) -> p
     )
     _set_field(
         ticket, 'room_capacity', capacity.summary(), actor=actor, note=_('Inventory checked (IDC-02).'),
-        now=at or timezone.now(),
+        now=at or timezone.now(), internal=True,
     )  # fmt: skip
     return capacity
 

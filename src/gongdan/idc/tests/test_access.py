@@ -41,6 +41,7 @@ CASES = {
     'api-idc-allocation-detail': ('get', 'allocation'),
     'api-idc-allocation-activate': ('post', 'allocation'),
     'api-idc-allocation-release': ('post', 'allocation'),
+    'idc:ticket_capacity': ('get', 'ticket'),  # names the ticket by <number> (an IDC order of customer A)
 }
 WRITES = {'idc:import', 'api-idc-allocation-activate', 'api-idc-allocation-release'}
 
@@ -54,7 +55,9 @@ def test_every_idc_route_has_a_case():
 
 
 @pytest.fixture
-def objects(idc):
+def objects(idc, processes):
+    from gongdan.tickets.actions import do_create_ticket
+
     a = idc.org.customer_a
     server = idc.server(a, 'web-01', 'SN-1')
     allocation = actions.do_reserve_rack_units(idc.rack, actor=None, customer=a, device=server)
@@ -66,11 +69,20 @@ def objects(idc):
         'port': idc.port,
         'allocation': allocation,
         'idc': idc,
+        'ticket': do_create_ticket(
+            'idc_verify',
+            actor=idc.org.presales,
+            title='资源核查',
+            customer=a,
+            values={'request_kind': 'add_ip', 'room': 'sz-b', 'ip_count': 1, 'requirement': '一个IP'},
+        ),
     }
 
 
 def url_of(name, objects):
     _method, target = CASES[name]
+    if target == 'ticket':
+        return reverse(name, kwargs={'number': objects[target].number})
     return reverse(name, kwargs={'pk': objects[target].pk} if target else {})
 
 
