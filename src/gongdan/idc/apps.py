@@ -9,4 +9,9 @@ class IdcConfig(AppConfig):
 
     def ready(self):
         # Register the IDC capacity guards (IDC-07) that process files may name.
-        from . import guards  # noqa: F401
+        # The guards and effects of the day-to-day processes (IDC-07 to IDC-10).
+        from . import (  # noqa: F401
+            effects_ops,
+            guards,
+            guards_ops,
+        )

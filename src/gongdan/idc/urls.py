@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_docs
 
 app_name = 'idc'
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path('idc/prefixes/<int:pk>/', views.prefix_detail, name='prefix'),
     path('idc/devices/', views.device_list, name='device_list'),
     path('idc/import/', views.import_upload, name='import'),
+    # IDC-11: a customer's IDC tickets and their documents (work orders, confirmations, authorizations)
+    path('idc/customers/<int:pk>/documents/', views_docs.customer_documents, name='customer_documents'),
 ]
