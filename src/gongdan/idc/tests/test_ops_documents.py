@@ -59,7 +59,7 @@ def _records(org):
 def test_idc11_documents_by_customer_and_kind(org):
     """IDC-11: the customer's IDC tickets are listed with their documents, each with its kind (by the attachment
     field that holds it); the kind filter keeps only those; another customer's documents never appear."""
-    letter_ticket, letter, racking, order, photo = _records(org)
+    letter_ticket, letter, racking, _order, _photo = _records(org)
     rows = queries_ops.customer_documents(org.agent, org.customer_a)
     assert [r.ticket.pk for r in rows] == [racking.pk, letter_ticket.pk]
     kinds = {d.attachment.filename: d.kind for r in rows for d in r.documents}
