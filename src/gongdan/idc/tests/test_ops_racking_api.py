@@ -159,3 +159,18 @@ def test_idc07_arrears_are_checked_again_when_ops_records_the_unracking(org, idc
     assert '只剩最后一台服务器' in refused['detail']
     server.refresh_from_db()
     assert server.is_active and server.placements.get().status == 'active'
+
+
+def test_idc07_racking_is_atomic_with_the_inventory(org, idc):
+    """IDC-07: the placement is part of the transition — a serial number that names another customer's device
+    refuses the record (409) and leaves the ticket with ops, nothing placed, no timeline row."""
+    idc.server(org.customer_b, 'b-01', 'SN-A-0001')
+    presales, agent, dutylead = api(org.presales), api(org.agent), api(org.dutylead)
+    tid = file_ticket(presales, 'idc_racking', {**RACK_UP, 'planned_at': later(3)})['id']
+    act(agent, tid, 'forward_racking')
+    refused = act(dutylead, tid, 'record_racked', status=409)
+    assert refused['code'] == 'serial_taken'
+    assert agent.get(f'/api/v1/tickets/{tid}/').json()['state'] == 'with_ops'
+    assert not Allocation.objects.filter(ticket_id=tid).exists()
+    assert transitions(agent, tid) == ['forward_racking']
+    assert not [e for e in events(agent, tid) if 'placement' in e['changes']]
