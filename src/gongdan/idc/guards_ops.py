@@ -48,13 +48,26 @@ def _duration(delta: dt.timedelta) -> str:
     return _('{minutes} min').format(minutes=minutes)
 
 
+def _notified_at(ctx: TransitionContext) -> dt.datetime:
+    """When the customer gave notice: the request was filed, or last resubmitted with a new time."""
+    from gongdan.tickets.choices import EventKind
+
+    resubmitted = (
+        ctx.ticket.events.filter(kind=EventKind.TRANSITIONED, transition='resubmit')
+        .order_by('-created_at')
+        .values_list('created_at', flat=True)
+        .first()
+    )
+    return resubmitted or ctx.ticket.created_at or timezone.now()
+
+
 def notice_problem(ctx: TransitionContext, field: str, notice: dt.timedelta) -> str | None:
     """Why the planned time in ``field`` is too soon: it must lie at least ``notice`` after the request was
-    filed (the customer's advance notice), and must not have passed. None when it is fine."""
+    filed or last resubmitted (the customer's advance notice), and must not have passed. None when it is fine."""
     planned = _when(_value(ctx, field))
     if planned is None:
         return _('Enter the planned time first.')
-    filed = ctx.ticket.created_at or timezone.now()
+    filed = _notified_at(ctx)
     hours = int(notice.total_seconds() // 3600)
     if planned - filed < notice:
         return _(

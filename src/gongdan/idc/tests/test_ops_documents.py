@@ -102,3 +102,14 @@ def test_idc11_customer_page_shows_the_resources_and_links_the_documents(org, id
     assert 'data-testid="idc-customer-resources"' in html
     assert 'B-07 U1' in html and 'web-01' in html
     assert f'/idc/customers/{org.customer_a.pk}/documents/' in html
+
+
+def test_idc07_to_idc10_pages_render(org):
+    """The intake form of each new process and a ticket page with its letter render for the agent."""
+    client = _client(org.agent)
+    for key in ('idc_racking', 'idc_room_entry', 'idc_remote_op', 'idc_fault'):
+        assert client.get(f'/tickets/new/{key}/').status_code == 200, key
+    letter_ticket, *_rest = _records(org)
+    page = client.get(f'/tickets/{letter_ticket.number}/')
+    assert page.status_code == 200
+    assert '远程操作授权书.pdf' in page.content.decode()

@@ -68,7 +68,7 @@ ROUTE_ACCESS: dict[str, str] = {
     'idc:prefix': 'login-required',
     'idc:device_list': 'login-required',
     'idc:import': 'login-required',
-    'idc:customer_documents': 'login-required',  # IDC-11: staff only; customers get 404 (idc/tests/test_ops_documents.py)
+    'idc:customer_documents': 'login-required',  # IDC-11, staff only (idc/tests/test_ops_documents.py)
     # --- agent UI: notifications (notifications/urls.py); a person's own rows, the outbox for administrators
     'notifications:list': 'login-required',
     'notifications:bell': 'login-required',
