@@ -9,9 +9,12 @@ class IdcConfig(AppConfig):
 
     def ready(self):
         # Register the IDC capacity guards (IDC-07) that process files may name.
-        # The order processes' guards/effects (IDC-02/03/05/06) and the resources-freed notification (IDC-05).
+        # The order processes' guards/effects (IDC-02/03/05/06) and the resources-freed notification (IDC-05);
+        # the guards and effects of the day-to-day processes (IDC-07 to IDC-10).
         from . import (  # noqa: F401
+            effects_ops,
             effects_provision,
             guards,
+            guards_ops,
             notify_provision,
         )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views, views_provision
+from . import views, views_docs, views_provision
 
 app_name = 'idc'
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path('idc/devices/', views.device_list, name='device_list'),
     path('idc/import/', views.import_upload, name='import'),
     path('idc/tickets/<str:number>/capacity/', views_provision.ticket_capacity, name='ticket_capacity'),
+    # IDC-11: a customer's IDC tickets and their documents (work orders, confirmations, authorizations)
+    path('idc/customers/<int:pk>/documents/', views_docs.customer_documents, name='customer_documents'),
 ]

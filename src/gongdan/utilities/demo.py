@@ -826,6 +826,9 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
 
         states.update(build_provision_demo(directory))
     if tickets:
+        from .demo_idc_ops import build_idc_ops  # IDC-07..IDC-10: racking, entry, remote operations, faults
+
+        states.update(build_idc_ops(directory))
         from .demo_redflag import build_red_flags
 
         states.update(build_red_flags(directory))

@@ -29,6 +29,7 @@ CASES = {
     'idc:prefix': ('get', 'prefix'),
     'idc:device_list': ('get', None),
     'idc:import': ('get', None),
+    'idc:customer_documents': ('get', 'customer'),  # IDC-11 (idc/views_docs.py)
     'api-idc-rack-list': ('get', None),
     'api-idc-rack-detail': ('get', 'rack'),
     'api-idc-prefix-list': ('get', None),
@@ -68,6 +69,7 @@ def objects(idc, processes):
         'device': server,
         'port': idc.port,
         'allocation': allocation,
+        'customer': a,
         'idc': idc,
         'ticket': do_create_ticket(
             'idc_verify',

@@ -69,6 +69,7 @@ ROUTE_ACCESS: dict[str, str] = {
     'idc:device_list': 'login-required',
     'idc:import': 'login-required',
     'idc:ticket_capacity': 'ticket-scoped',  # the room-capacity card of an IDC order (idc/views_provision.py)
+    'idc:customer_documents': 'login-required',  # IDC-11, staff only (idc/tests/test_ops_documents.py)
     # --- agent UI: notifications (notifications/urls.py); a person's own rows, the outbox for administrators
     'notifications:list': 'login-required',
     'notifications:bell': 'login-required',

@@ -44,10 +44,10 @@ def test_process_detail(org, processes):
 
 
 def test_customer_sees_only_processes_they_may_file(org, processes):
-    """Customer contacts see the processes they may file (sd_event, to report through the portal) and 404 on the
-    others' definitions (idc_visit is filed by presales, IDC-04)."""
+    """Customer contacts see the processes they may file (sd_event, to report through the portal; idc_fault, IDC-10
+    fault reports) and 404 on the others' definitions (idc_visit is filed by presales, IDC-04)."""
     client = api(org.customer_user_a)
-    assert [p['key'] for p in client.get('/api/v1/processes/').json()] == ['sd_event']
+    assert [p['key'] for p in client.get('/api/v1/processes/').json()] == ['idc_fault', 'sd_event']
     assert client.get('/api/v1/processes/sd_event/').status_code == 200
     assert client.get('/api/v1/processes/idc_visit/').status_code == 404
 
