@@ -526,7 +526,9 @@ class ProcessDef(Cited):
                     continue
                 t = next((t for t in self.transitions if t.key == esc.transition), None)
                 if t is None:
-                    errors.append((f'clocks[{i}].escalations[{j}].transition', f'unknown transition {esc.transition!r}'))
+                    errors.append(
+                        (f'clocks[{i}].escalations[{j}].transition', f'unknown transition {esc.transition!r}')
+                    )
                 elif not t.system:
                     errors.append(
                         (f'clocks[{i}].escalations[{j}].transition', f'transition {t.key!r} must be "system: true"')
