@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 
 from gongdan.sla.actions import do_fire_due_timers
@@ -267,3 +268,19 @@ def test_csc05_customer_files_a_request_and_sees_no_internal_hand_off_details(cs
     seen = customer.get(f'/api/v1/tickets/{tid}/').json()
     assert seen['state_title'] == '处理中' and 'handoff_reason' not in seen['data']
     assert api(csc.customer_user_b).get(f'/api/v1/tickets/{tid}/').status_code == 404
+
+
+def test_csc02_support_level_on_the_ticket_page_and_the_queue(csc, client):
+    """CSC-02 / SVC-08: the support level the hand-offs set is shown on the ticket page and in the queue."""
+    l1 = api(csc.acceptance)
+    tid = file_request(l1)['id']
+    act(l1, tid, 'accept_fault')
+    act(l1, tid, 'escalate_l2', {'handoff_reason': '需网管分析'})
+    ticket = Ticket.objects.get(pk=tid)
+    client.force_login(csc.acceptance)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    assert '支持级别' in page or 'Support level' in page
+    assert 'L2 二线' in page
+    headers = {'HX-Request': 'true', 'HX-Target': 'gd-results'}  # the results part of the queue page
+    queue = client.get(reverse('tickets:ticket_list'), headers=headers).content.decode()
+    assert ticket.number in queue and '>L2 二线</span>' in queue
