@@ -1,7 +1,8 @@
 """Writes of the customer service request (processes/svc_request.yaml): called by its effects, inside the
 transition's transaction (the ticket is already locked by do_transition).
 
-- ``do_record_acceptance_engineer`` (SVC-08): who accepted the request; the solved result is assigned back to them.
+- ``do_record_handler`` (SVC-08): who accepted the request, and who passed it to L3; the result comes back down the
+  chain to them.
 - ``do_refer_to_complaint`` (CSC-03, SVC-10): a request classed as a complaint is filed as a complaint ticket of
   processes/svc_complaint.yaml with what the complaint record form needs; the request records the complaint's
   number (and the complaint the request's), and closes as referred.
@@ -27,14 +28,20 @@ COMPLAINT_PROCESS = 'svc_complaint'
 CHANNELS = {'hotline': 'hotline', 'email': 'email', 'field': 'referral'}
 
 
+HANDLER_FIELDS = ('acceptance_engineer', 'network_engineer')
+
+
 @transaction.atomic
-def do_record_acceptance_engineer(ticket: Ticket, *, actor: User | None) -> Ticket:
-    """SVC-08: store the accepting person in ``acceptance_engineer`` (the accept step's event already shows them as
-    the new assignee). Changes ``data`` only; part of the accept transition, whose revision it shares."""
+def do_record_handler(ticket: Ticket, field: str, *, actor: User | None) -> Ticket:
+    """SVC-08: store who took this tier's step in the user field ``field`` (``acceptance_engineer`` on accepting,
+    ``network_engineer`` on passing to L3): the result comes back down the chain to them. The step's own event
+    already shows the person; changes ``data`` only, within the transition, whose revision it shares."""
+    if field not in HANDLER_FIELDS:
+        raise ValueError(f'not a handler field: {field}')
     if actor is None:
         return ticket
     ticket = lock_ticket(ticket)
-    ticket.data = {**ticket.data, 'acceptance_engineer': actor.pk}
+    ticket.data = {**ticket.data, field: actor.pk}
     ticket.save(update_fields=['data'])
     return ticket
 

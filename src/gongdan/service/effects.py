@@ -9,9 +9,18 @@ from gongdan.workflow.registry import TransitionContext, effect
 @effect('record_acceptance_engineer')
 def record_acceptance_engineer(ctx: TransitionContext) -> None:
     """SVC-08: the acceptance engineer who took the request is recorded; the result comes back to them."""
-    from .actions import do_record_acceptance_engineer
+    from .actions import do_record_handler
 
-    do_record_acceptance_engineer(ctx.ticket, actor=ctx.actor)
+    do_record_handler(ctx.ticket, 'acceptance_engineer', actor=ctx.actor)
+
+
+@effect('record_network_engineer')
+def record_network_engineer(ctx: TransitionContext) -> None:
+    """SVC-08: the network management engineer who passed the request to L3 is recorded; the L3 result comes back
+    to them to sum up for the acceptance engineer."""
+    from .actions import do_record_handler
+
+    do_record_handler(ctx.ticket, 'network_engineer', actor=ctx.actor)
 
 
 @effect('refer_to_complaint')

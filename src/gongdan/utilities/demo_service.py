@@ -3,10 +3,11 @@
 Requests at every tier: one just received, a consultation with the front line, a fault whose 30-minute L1 limit has
 passed (the worker's next sweep escalates it to L2 by itself), a technical consultation escalated to L2 by hand, one
 with the technical supervisor (L3), one with an onsite support engineer, one handed to another center's interface
-person, one solved and waiting for the user to be told, one filed after the whole chain, and a complaint referred to
-the complaint process. Planned services in each state: requested, planning, scheduled, in progress, waiting for the
-callback after the cutover, filed. Everything goes through the actions, backdated. Idempotent: nothing is generated
-once a service request exists.
+person, one solved and waiting for the user to be told, one filed after the whole chain (its L3 result came back
+through the network management engineer's summary), and a complaint referred to the complaint process. Planned
+services in each state: requested, planning, scheduled, in progress, waiting for the callback after the cutover,
+filed. Everything goes through the actions, backdated. Idempotent: nothing is generated once a service request
+exists.
 """
 
 from __future__ import annotations
@@ -219,9 +220,16 @@ class _Builder:
         )
         ticket = do_transition(
             ticket,
-            'solve',
+            'report_result',
             actor=techsup,
-            values={'solution': '干线光缆修复后专线恢复正常，客户确认。'},
+            values={'solution': '干线光缆修复后专线恢复正常。'},
+            at=t0 + 10 * H + 30 * M,
+        )
+        ticket = do_transition(
+            ticket,
+            'solve',
+            actor=ticket.assignee,
+            values={'solution': '省中心抢修干线光缆后专线恢复，时延与丢包正常，用户侧无需调整。'},
             at=t0 + 11 * H,
         )
         return do_transition(

@@ -115,8 +115,14 @@ def test_svc08_fault_support_main_path_through_all_tiers_and_back(csc):
     external.refresh_from_db()
     assert external.outcome == Outcome.MET
 
-    # The result flows back down the chain to the acceptance engineer, who tells the user within 1 working day.
-    body = act(eng, tid, 'solve', {'solution': '省干路由调整后业务正常，用户确认访问恢复。'})
+    # The result flows back down the chain: the support engineer reports it to the network management engineer who
+    # passed it up, who sums it up for the acceptance engineer (who tells the user within 1 working day).
+    act(eng, tid, 'solve', {'solution': 'x'}, status=409)  # from L3 the result goes through the L2 summary
+    l2_engineer = Ticket.objects.get(pk=tid).data['network_engineer']
+    body = act(eng, tid, 'report_result', {'solution': '省干路由调整后业务正常。'})
+    assert body['state'] == 'l2_summary' and body['team']['key'] == 'network_mgmt'
+    assert body['assignee']['id'] == l2_engineer and body['support_level'] == 'l3'
+    body = act(l2, tid, 'solve', {'solution': '链路经省中心调整干线路由后恢复，时延正常；用户侧配置无需改动。'})
     assert body['state'] == 'solved' and body['assignee']['id'] == csc.acceptance.pk
     assert body['team']['key'] == 'csc_acceptance' and body['support_level'] == 'l3'  # the level that solved it
     feedback = Clock.objects.get(ticket_id=tid, key='feedback')
@@ -133,6 +139,7 @@ def test_svc08_fault_support_main_path_through_all_tiers_and_back(csc):
         'assign_support_engineer',
         'hand_off_external',
         'record_external_result',
+        'report_result',
         'solve',
         'inform_user',
     ]
