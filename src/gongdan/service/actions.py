@@ -40,10 +40,11 @@ def do_record_handler(ticket: Ticket, field: str, *, actor: User | None) -> Tick
         raise ValueError(f'not a handler field: {field}')
     if actor is None:
         return ticket
-    ticket = lock_ticket(ticket)
-    ticket.data = {**ticket.data, field: actor.pk}
-    ticket.save(update_fields=['data'])
-    return ticket
+    locked = lock_ticket(ticket)
+    locked.data = {**locked.data, field: actor.pk}
+    locked.save(update_fields=['data'])
+    ticket.data = locked.data  # the caller's instance (do_transition's) stays current
+    return locked
 
 
 @transaction.atomic
@@ -57,7 +58,7 @@ def do_refer_to_complaint(ticket: Ticket, *, actor: User) -> Ticket:
     the complaint's description names the request. Raises NotAllowed / InvalidInput from do_create_ticket, which
     rolls the referral back.
     """
-    ticket = lock_ticket(ticket)
+    original, ticket = ticket, lock_ticket(ticket)
     data = ticket.data
     description = _('Referred from service request {number}.').format(number=ticket.number)
     if ticket.description:
@@ -83,6 +84,7 @@ def do_refer_to_complaint(ticket: Ticket, *, actor: User) -> Ticket:
     )
     ticket.data = {**ticket.data, 'complaint_ticket': complaint.number}
     ticket.save(update_fields=['data'])
+    original.data = ticket.data  # the caller's instance (do_transition's) stays current
     events.record_event(
         ticket,
         actor=actor,

@@ -107,7 +107,10 @@ def build_service_requests(directory: Directory, *, now: dt.datetime | None = No
     states: Counter = Counter()
     builder = _Builder(directory, now)
     for row in REQUESTS:
-        states[('svc_request', builder.request(*row).state)] += 1
+        ticket = builder.request(*row)
+        states[('svc_request', ticket.state)] += 1
+        if ticket.data.get('complaint_ticket'):  # CSC-03: the referral filed a complaint ticket too
+            states[('svc_complaint', 'recorded')] += 1
     for row in PLANNED:
         states[('svc_planned', builder.planned(*row).state)] += 1
     return states
