@@ -600,6 +600,26 @@ def _escalate(ticket: Ticket, timer: Timer) -> None:
         changes=changes,
         at=timer.fired_at,
     )
+    if esc.transition:
+        _escalation_transition(ticket, timer, clock, esc.transition)
+
+
+def _escalation_transition(ticket: Ticket, timer: Timer, clock: Clock, transition: str) -> None:
+    """The escalation's system transition (SVC-08: L1 → L2 when the time limit passed), with the reason as its
+    internal comment. A ticket that has moved on (the transition no longer applies) keeps its state."""
+    from django.utils.translation import gettext as _
+
+    from gongdan.utilities.errors import GongdanError
+    from gongdan.workflow.actions import do_transition
+
+    reason = _('Escalated automatically: the time limit "{clock}" passed (level {level}).').format(
+        clock=clock.title, level=timer.level
+    )
+    try:
+        with transaction.atomic():
+            do_transition(ticket, transition, actor=None, system=True, comment=reason, at=timer.fired_at)
+    except GongdanError as exc:
+        log.info('escalation transition %s of ticket %s not taken: %s', transition, ticket.pk, exc)
 
 
 def _auto_transition(ticket: Ticket, timer: Timer) -> None:
@@ -654,7 +674,7 @@ def _needs_single_path(ticket: Ticket, timer: Timer) -> bool:
         return True
     if timer.kind == TimerKind.ESCALATION:
         esc = _escalation_def(ticket, timer.clock, timer.level)
-        return esc is not None and bool(esc.reassign_team or esc.raise_priority)
+        return esc is not None and bool(esc.reassign_team or esc.raise_priority or esc.transition)
     return False
 
 

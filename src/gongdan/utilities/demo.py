@@ -118,8 +118,13 @@ TEAMS = [
     # CRC-07: the specialties a fault is dispatched to (the response center's maintenance groups)
     ('crc_transport', '传输专业维护组', 'crc_lead', ('crc_lead', 'crc_eng')),
     ('crc_data', '数据专业维护组', 'crc_data_lead', ('crc_data_lead', 'crc_data_eng')),
+    # SVC-08 / CSC-02: the customer service center's tiers (processes/svc_request.yaml, svc_planned.yaml)
+    ('csc_acceptance', '客户受理组（一线）', 'acceptance', ('acceptance', 'agent', 'agent2')),
+    ('network_mgmt', '网络管理组（二线）', 'neteng', ('neteng',)),
+    ('tech_support', '技术支持组（三线）', 'supervisor', ('supervisor', 'techsup')),
 ]
-TEAM_UNITS = {'crc_transport': 'crc', 'crc_data': 'crc'}  # other teams belong to the ops center
+# Other teams belong to the ops center.
+TEAM_UNITS = {'crc_transport': 'crc', 'crc_data': 'crc', 'csc_acceptance': 'desk', 'tech_support': 'desk'}
 
 LEVELS = [('vip', 'VIP客户', 10), ('key', '重点客户', 20), ('standard', '普通客户', 50)]
 
@@ -817,6 +822,10 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
 
         states.update(build_fault_tickets(directory))
     states.update(_complaint_demo(directory, tickets=tickets))
+    if tickets:
+        from .demo_service import build_service_requests  # SVC-08 / CSC-03: tiered requests, planned services
+
+        states.update(build_service_requests(directory))
     from .demo_idc import build_idc_demo  # issue #4: the IDC machine room, racks, prefixes, servers
 
     build_idc_demo(directory)

@@ -329,6 +329,9 @@ class EscalationDef(Cited):
     notify_relations: list[Relation] = Field(default_factory=list)
     reassign_team: Slug | None = None
     raise_priority: Literal['p1', 'p2', 'p3', 'p4'] | None = None
+    # A system transition the escalation takes when the ticket is still in one of its start states (SVC-08: what
+    # the acceptance engineer cannot solve within the time limit goes to a network management engineer).
+    transition: Slug | None = None
 
 
 class RecurringDef(Model):
@@ -518,6 +521,18 @@ class ProcessDef(Cited):
                     errors.append((f'clocks[{i}].recurring.reset_on[{j}]', f'unknown event {e!r}'))
             if not clock.rules:
                 errors.append((f'clocks[{i}].rules', f'clock {clock.key!r} cites no seed-rule ID'))
+            for j, esc in enumerate(clock.escalations):
+                if esc.transition is None:
+                    continue
+                t = next((t for t in self.transitions if t.key == esc.transition), None)
+                if t is None:
+                    errors.append(
+                        (f'clocks[{i}].escalations[{j}].transition', f'unknown transition {esc.transition!r}')
+                    )
+                elif not t.system:
+                    errors.append(
+                        (f'clocks[{i}].escalations[{j}].transition', f'transition {t.key!r} must be "system: true"')
+                    )
         for key, state in self.states.items():
             if state.auto is None:
                 continue
