@@ -260,7 +260,7 @@ def _problems(flt: ReportFilter, labels: Labels) -> Section:
             )
         )
     if not section.text:
-        section.text.append(_('No team missed 10% or more of its resolution targets in the period.'))
+        section.text.append(_('No team missed a tenth or more of its resolution targets in the period.'))
     section.tables.append(_complaints_table(flt, labels))
     return section
 
