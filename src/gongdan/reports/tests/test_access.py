@@ -93,7 +93,7 @@ def test_every_chart_point_drills_down_to_the_tickets_it_counts(client, people):
     for chart_id in ('open_by_team', 'open_by_state', 'intake', 'trend', 'ageing'):
         for series in charts[chart_id]['series']:
             for point in series['data']:
-                query = {k: v for k, v in parse_qs(urlparse(point['url']).query).items()}
+                query = parse_qs(urlparse(point['url']).query)
                 assert urlparse(point['url']).path == reverse('tickets:ticket_list')
                 data = {k: v if len(v) > 1 else v[0] for k, v in query.items()}
                 filterset = QueueFilterSet(_querydict(data), queryset=visible_tickets(user), user=user)

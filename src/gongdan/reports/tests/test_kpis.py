@@ -24,8 +24,18 @@ def _flt(t0, days_back=1, **kw):
 
 def _rows():
     return sorted(
-        (r.day, r.metric, r.clock_key, r.process_id, r.team_id, r.assignee_id, r.customer_id, r.channel, r.category,
-         r.value)
+        (
+            r.day,
+            r.metric,
+            r.clock_key,
+            r.process_id,
+            r.team_id,
+            r.assignee_id,
+            r.customer_id,
+            r.channel,
+            r.category,
+            r.value,
+        )
         for r in DailyRollup.objects.all()
     )
 

@@ -58,7 +58,9 @@ def test_crc02_has_its_eight_sections_in_chinese(client, data):
     from gongdan.tickets.models import Ticket
 
     typical = report.sections[5].tables[0].rows  # classifying re-derived one ticket's priority from the matrix
-    assert sorted(row[0] for row in typical) == sorted(Ticket.objects.filter(priority='p1').values_list('number', flat=True))
+    assert sorted(row[0] for row in typical) == sorted(
+        Ticket.objects.filter(priority='p1').values_list('number', flat=True)
+    )
     assert typical
 
 
