@@ -153,12 +153,26 @@ def main():
         f'rollup rebuild (all days): {time.monotonic() - start:.1f} s, {rows:,} rows '
         f'(from {Ticket.objects.count():,} tickets)'
     )
-    ids = list(Ticket.objects.order_by('?').values_list('pk', flat=True)[:500])
+    # the every-minute refresh after a minute's worth of work: 500 random tickets commented on (today's rows only)
+    # and 100 random tickets of any age moved to another team (every day those tickets count on is recomputed)
+    ids = list(Ticket.objects.order_by('?').values_list('pk', flat=True)[:600])
+    other = Team.objects.order_by('-pk').first()
     with connection.cursor() as cur:
         cur.execute('UPDATE tickets_ticket SET updated_at = now() WHERE id = ANY(%s)', [ids])
+        cur.execute(
+            """INSERT INTO tickets_ticketevent (ticket_id, created_at, actor_id, kind, transition, from_state, to_state,
+                                                changes, note, is_internal)
+               SELECT id, now(), created_by_id, 'assigned', '', '', '', '{"team": ["a", "b"]}'::jsonb, '', false
+               FROM tickets_ticket WHERE id = ANY(%s)""",
+            [ids[:100]],
+        )
+        cur.execute('UPDATE tickets_ticket SET team_id = %s WHERE id = ANY(%s)', [other.pk, ids[:100]])
     start = time.monotonic()
     days = do_refresh_rollup()
-    print(f'rollup refresh after 500 tickets changed: {time.monotonic() - start:.2f} s, {len(days)} days recomputed')
+    print(
+        f'rollup refresh after 500 tickets commented and 100 reassigned: {time.monotonic() - start:.2f} s, '
+        f'{len(days)} days recomputed'
+    )
     start = time.monotonic()
     days = do_refresh_rollup()
     print(

@@ -70,11 +70,22 @@ def do_refresh_rollup(*, now: dt.datetime | None = None) -> list[dt.date]:
         do_rebuild_rollup(now=now)
         return []
     days.add(rollup.local_day(now))
-    for day in sorted(days):
-        _replace_days(day, day)
+    for start, end in _runs(sorted(days)):
+        _replace_days(start, end)
     state.watermark = now
     state.save(update_fields=['watermark'])
     return sorted(days)
+
+
+def _runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Consecutive days as (first, last) runs: one set of queries per run instead of per day."""
+    runs: list[list[dt.date]] = []
+    for day in days:
+        if runs and day - runs[-1][1] == dt.timedelta(days=1):
+            runs[-1][1] = day
+        else:
+            runs.append([day, day])
+    return [(a, b) for a, b in runs]
 
 
 def _lock_state() -> RollupState:

@@ -81,10 +81,9 @@ class Labels:
     def user(self, pk) -> str:
         if pk is None:
             return _('Unassigned')
-        if pk not in self._user_names:
-            user = self._users.objects.filter(pk=pk).first()
-            self._user_names[pk] = str(user.get_full_name() or user.username) if user else str(pk)
-        return self._user_names[pk]
+        if not self._user_names:  # staff names, read once per report (one query, not one per engineer)
+            self._user_names = {u.pk: str(u) for u in self._users.objects.filter(customer__isnull=True)}
+        return self._user_names.get(pk, str(pk))
 
     def of(self, breakdown: str, value) -> str:
         if breakdown == 'process':

@@ -26,13 +26,38 @@ class DailyRollup(models.Model):
     day = models.DateField()
     metric = models.CharField(max_length=20, choices=Metric.choices)
     clock_key = models.SlugField(max_length=50, blank=True, default='')
-    process = models.ForeignKey('workflow.Process', on_delete=models.CASCADE, related_name='+')
-    team = models.ForeignKey('accounts.Team', null=True, blank=True, on_delete=models.CASCADE, related_name='+')
+    # A derived cache, rebuilt from the source rows: no foreign-key constraints or per-column indexes to maintain
+    # on every insert (only the (metric, day) index the sums read); rows of a deleted team or person are dropped
+    # by the ORM's cascade and, at the latest, by the nightly rebuild.
+    process = models.ForeignKey(
+        'workflow.Process', on_delete=models.CASCADE, related_name='+', db_constraint=False, db_index=False
+    )
+    team = models.ForeignKey(
+        'accounts.Team',
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name='+',
+        db_constraint=False,
+        db_index=False,
+    )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name='+'
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name='+',
+        db_constraint=False,
+        db_index=False,
     )
     customer = models.ForeignKey(
-        'customers.Customer', null=True, blank=True, on_delete=models.CASCADE, related_name='+'
+        'customers.Customer',
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name='+',
+        db_constraint=False,
+        db_index=False,
     )
     channel = models.CharField(max_length=10, blank=True, default='')
     category = models.CharField(max_length=100, blank=True, default='')

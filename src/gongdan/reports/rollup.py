@@ -135,10 +135,18 @@ def compute_rows(start: dt.date, end: dt.date) -> list[DailyRollup]:
     return rows
 
 
+# A change of one of these fields moves a ticket's rows to other dimensions on every day it counts on.
+DIMENSION_FIELDS = frozenset({'team', 'assignee', 'customer', 'category', 'channel'})
+
+
 def changed_days(since: dt.datetime, *, limit: int = 50_000) -> set[dt.date] | None:
-    """The local days whose rollup rows may have changed because a ticket changed at or after ``since``: each
-    changed ticket's creation day, the days of its transitions and of its stopped clocks. None when more than
-    ``limit`` tickets changed (a bulk change: rebuild everything instead)."""
+    """The local days whose rollup rows may have changed because a ticket changed at or after ``since``:
+
+    - the days of its timeline transitions and clock stops at or after ``since`` (new resolutions, reopens, clocks);
+    - for a ticket whose dimensions changed since then (an event whose ``changes`` name team, assignee, customer,
+      category or channel), every day it counts on: its creation day, all its transitions and clock stops.
+
+    None when more than ``limit`` tickets changed (a bulk change: rebuild everything instead)."""
     from gongdan.sla.models import Clock
     from gongdan.tickets.choices import EventKind
     from gongdan.tickets.models import Ticket, TicketEvent
@@ -146,9 +154,26 @@ def changed_days(since: dt.datetime, *, limit: int = 50_000) -> set[dt.date] | N
     changed = list(Ticket.objects.filter(updated_at__gte=since).values_list('id', 'created_at')[: limit + 1])
     if len(changed) > limit:
         return None
-    days = {local_day(created) for _pk, created in changed}
-    ids = [pk for pk, _created in changed]
-    for chunk in _chunks(ids, 2000):
+    created = dict(changed)
+    days: set[dt.date] = set()
+    moved: set[int] = set()
+    for chunk in _chunks(list(created), 2000):
+        recent = TicketEvent.objects.filter(ticket_id__in=chunk, created_at__gte=since).values_list(
+            'ticket_id', 'kind', 'created_at', 'changes'
+        )
+        for ticket_id, kind, at, changes in recent:
+            if kind == EventKind.TRANSITIONED:
+                days.add(local_day(at))
+            if DIMENSION_FIELDS & set(changes or {}):
+                moved.add(ticket_id)
+        days.update(
+            local_day(at)
+            for at in Clock.objects.filter(ticket_id__in=chunk, stopped_at__gte=since).values_list(
+                'stopped_at', flat=True
+            )
+        )
+    for chunk in _chunks(sorted(moved), 2000):
+        days.update(local_day(created[pk]) for pk in chunk)
         days.update(
             local_day(at)
             for at in TicketEvent.objects.filter(ticket_id__in=chunk, kind=EventKind.TRANSITIONED).values_list(
