@@ -34,6 +34,7 @@ def parse_args():
     p.add_argument('--pg-database', default='gd_reports_bench')
     p.add_argument('--repeat', type=int, default=3)
     p.add_argument('--data-dir', default=None)
+    p.add_argument('--pages-only', action='store_true', help='skip the rollup rebuild and refresh (already built)')
     return p.parse_args()
 
 
@@ -130,14 +131,7 @@ def main():
 
     prepare_database()
     from django.db import connection
-    from django.test import Client
-    from django.urls import reverse
-    from django.utils import timezone
 
-    from gongdan.accounts.models import Team, User
-    from gongdan.customers.models import Customer
-    from gongdan.reports.actions import do_rebuild_rollup, do_refresh_rollup
-    from gongdan.reports.models import DailyRollup
     from gongdan.tickets.models import Ticket
 
     print(f'== reports benchmark on PostgreSQL {args.pg_database}: {Ticket.objects.count():,} tickets')
@@ -146,6 +140,18 @@ def main():
     from gongdan.tickets.models import TicketEvent
 
     print(f'  {TicketEvent.objects.count():,} timeline events, {Clock.objects.count():,} SLA clocks')
+
+    if not args.pages_only:
+        measure_rollup(args, connection)
+    pages(args)
+
+
+def measure_rollup(args, connection) -> None:
+
+    from gongdan.accounts.models import Team
+    from gongdan.reports.actions import do_rebuild_rollup, do_refresh_rollup
+    from gongdan.reports.models import DailyRollup
+    from gongdan.tickets.models import Ticket
 
     start = time.monotonic()
     rows = do_rebuild_rollup()
@@ -180,6 +186,15 @@ def main():
         f'{len(days)} day(s) recomputed'
     )
     print(f'  rollup table: {DailyRollup.objects.count():,} rows')
+
+
+def pages(args) -> None:
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from gongdan.accounts.models import Team, User
+    from gongdan.customers.models import Customer
 
     director = User.objects.get(username='supervisor')
     client = Client()

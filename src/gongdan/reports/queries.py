@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -195,40 +195,67 @@ def open_tickets(user: User | None, flt: ReportFilter) -> QuerySet:
     return flt.tickets(tickets_of(user).filter(state_kind__in=OPEN_KINDS))
 
 
-def open_by_team_and_kind(user: User, flt: ReportFilter) -> list[dict]:
-    return list(open_tickets(user, flt).values('team_id', 'state_kind').annotate(n=Count('id')).order_by())
+AGE_BUCKETS = ((0, 1), (1, 3), (3, 7), (7, 30), (30, None))  # days since creation, [from, to)
 
 
-def open_by_state(user: User, flt: ReportFilter) -> list[dict]:
-    return list(open_tickets(user, flt).values('process_id', 'state').annotate(n=Count('id')).order_by('-n'))
+def open_cells(user: User | None, flt: ReportFilter, *, now: dt.datetime | None = None) -> list[dict]:
+    """The open tickets counted in ONE scan, by team, status, process, state and age bucket (index into
+    AGE_BUCKETS): the wall's open-ticket charts, the backlog and the ageing are sums of these cells."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    now = now or timezone.now()
+    bucket = Case(
+        *[
+            When(created_at__gt=now - dt.timedelta(days=high), then=Value(i))
+            for i, (_low, high) in enumerate(AGE_BUCKETS)
+            if high is not None
+        ],
+        default=Value(len(AGE_BUCKETS) - 1),
+        output_field=IntegerField(),
+    )
+    return list(
+        open_tickets(user, flt)
+        .annotate(bucket=bucket)
+        .values('team_id', 'state_kind', 'process_id', 'state', 'bucket')
+        .annotate(n=Count('id'))
+        .order_by()
+    )
 
 
-AGE_BUCKETS = ((0, 1), (1, 3), (3, 7), (7, 30), (30, None))  # days, [from, to)
+def _sum_cells(cells: list[dict], *keys: str) -> list[dict]:
+    sums: dict[tuple, int] = {}
+    for cell in cells:
+        key = tuple(cell[k] for k in keys)
+        sums[key] = sums.get(key, 0) + cell['n']
+    return [{**dict(zip(keys, key, strict=True)), 'n': n} for key, n in sums.items()]
 
 
-def ageing(user: User, flt: ReportFilter, *, now: dt.datetime | None = None) -> list[dict]:
+def open_by_team_and_kind(cells: list[dict]) -> list[dict]:
+    return _sum_cells(cells, 'team_id', 'state_kind')
+
+
+def open_by_state(cells: list[dict]) -> list[dict]:
+    return sorted(_sum_cells(cells, 'process_id', 'state'), key=lambda c: -c['n'])
+
+
+def ageing(
+    user: User | None, flt: ReportFilter, *, now: dt.datetime | None = None, cells: list[dict] | None = None
+) -> list[dict]:
     """Open tickets by age since creation: [{from, to, n, created_after, created_before}]."""
     now = now or timezone.now()
-    qs = open_tickets(user, flt)
-    aggregates = {}
-    for low, high in AGE_BUCKETS:
-        cond = Q(created_at__lte=now - dt.timedelta(days=low))
-        if high is not None:
-            cond &= Q(created_at__gt=now - dt.timedelta(days=high))
-        aggregates[f'b{low}'] = Count('id', filter=cond)
-    counts = qs.aggregate(**aggregates)
-    out = []
-    for low, high in AGE_BUCKETS:
-        out.append(
-            {
-                'from': low,
-                'to': high,
-                'n': counts[f'b{low}'],
-                'created_before': now - dt.timedelta(days=low),
-                'created_after': now - dt.timedelta(days=high) if high is not None else None,
-            }
-        )
-    return out
+    if cells is None:
+        cells = open_cells(user, flt, now=now)
+    counts = {c['bucket']: c['n'] for c in _sum_cells(cells, 'bucket')}
+    return [
+        {
+            'from': low,
+            'to': high,
+            'n': counts.get(i, 0),
+            'created_before': now - dt.timedelta(days=low),
+            'created_after': now - dt.timedelta(days=high) if high is not None else None,
+        }
+        for i, (low, high) in enumerate(AGE_BUCKETS)
+    ]
 
 
 def clock_risk(user: User, flt: ReportFilter, *, now: dt.datetime | None = None) -> dict[str, list[dict]]:

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -29,14 +28,64 @@ class Migration(migrations.Migration):
             name='ReportSubscription',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('crc02', 'Quarterly report (CRC-02)'), ('sd07', 'Monthly service meeting pack (SD-07)')], max_length=10, verbose_name='report')),
-                ('frequency', models.CharField(choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly')], max_length=10, verbose_name='frequency')),
-                ('format', models.CharField(choices=[('xlsx', 'Excel'), ('pdf', 'PDF')], default='xlsx', max_length=4, verbose_name='format')),
+                (
+                    'kind',
+                    models.CharField(
+                        choices=[
+                            ('crc02', 'Quarterly report (CRC-02)'),
+                            ('sd07', 'Monthly service meeting pack (SD-07)'),
+                        ],
+                        max_length=10,
+                        verbose_name='report',
+                    ),
+                ),
+                (
+                    'frequency',
+                    models.CharField(
+                        choices=[('monthly', 'Monthly'), ('quarterly', 'Quarterly')],
+                        max_length=10,
+                        verbose_name='frequency',
+                    ),
+                ),
+                (
+                    'format',
+                    models.CharField(
+                        choices=[('xlsx', 'Excel'), ('pdf', 'PDF')], default='xlsx', max_length=4, verbose_name='format'
+                    ),
+                ),
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('created_at', models.DateTimeField(verbose_name='created')),
-                ('customer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer', verbose_name='customer')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recipient')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.team', verbose_name='team')),
+                (
+                    'customer',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='+',
+                        to='customers.customer',
+                        verbose_name='customer',
+                    ),
+                ),
+                (
+                    'recipient',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name='recipient',
+                    ),
+                ),
+                (
+                    'team',
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='+',
+                        to='accounts.team',
+                        verbose_name='team',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'report subscription',
@@ -48,15 +97,69 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('day', models.DateField()),
-                ('metric', models.CharField(choices=[('created', 'Tickets created'), ('resolved', 'Tickets resolved'), ('reopened', 'Tickets reopened'), ('clock_met', 'Clocks met'), ('clock_breached', 'Clocks breached')], max_length=20)),
+                (
+                    'metric',
+                    models.CharField(
+                        choices=[
+                            ('created', 'Tickets created'),
+                            ('resolved', 'Tickets resolved'),
+                            ('reopened', 'Tickets reopened'),
+                            ('clock_met', 'Clocks met'),
+                            ('clock_breached', 'Clocks breached'),
+                        ],
+                        max_length=20,
+                    ),
+                ),
                 ('clock_key', models.SlugField(blank=True, default='')),
                 ('channel', models.CharField(blank=True, default='', max_length=10)),
                 ('category', models.CharField(blank=True, default='', max_length=100)),
                 ('value', models.PositiveIntegerField(default=0)),
-                ('assignee', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('customer', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='customers.customer')),
-                ('process', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='workflow.process')),
-                ('team', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='accounts.team')),
+                (
+                    'assignee',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='+',
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    'customer',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='+',
+                        to='customers.customer',
+                    ),
+                ),
+                (
+                    'process',
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='+',
+                        to='workflow.process',
+                    ),
+                ),
+                (
+                    'team',
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='+',
+                        to='accounts.team',
+                    ),
+                ),
             ],
             options={
                 'indexes': [models.Index(fields=['metric', 'day'], name='reports_rollup_metric_day')],
@@ -71,12 +174,23 @@ class Migration(migrations.Migration):
                 ('sent_at', models.DateTimeField()),
                 ('filename', models.CharField(max_length=200)),
                 ('size', models.PositiveIntegerField(default=0)),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='reports.reportsubscription')),
+                (
+                    'subscription',
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name='deliveries',
+                        to='reports.reportsubscription',
+                    ),
+                ),
             ],
             options={
                 'verbose_name': 'report delivery',
                 'verbose_name_plural': 'report deliveries',
-                'constraints': [models.UniqueConstraint(fields=('subscription', 'period_start'), name='reports_delivery_once_per_period')],
+                'constraints': [
+                    models.UniqueConstraint(
+                        fields=('subscription', 'period_start'), name='reports_delivery_once_per_period'
+                    )
+                ],
             },
         ),
     ]
