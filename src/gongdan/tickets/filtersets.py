@@ -40,6 +40,7 @@ class TicketFilterSet(django_filters.FilterSet):
     team = django_filters.ModelMultipleChoiceFilter(
         distinct=False, field_name='team__key', to_field_name='key', queryset=Team.objects.all(), label=_('Team')
     )
+    no_team = django_filters.BooleanFilter(field_name='team', lookup_expr='isnull', label=_('No team'))
     assignee = django_filters.ModelChoiceFilter(
         queryset=User.objects.filter(customer__isnull=True), label=_('Assignee')
     )
@@ -56,6 +57,12 @@ class TicketFilterSet(django_filters.FilterSet):
     )
     created_before = django_filters.IsoDateTimeFilter(
         field_name='created_at', lookup_expr='lt', label=_('Created before')
+    )
+    resolved_after = django_filters.IsoDateTimeFilter(
+        field_name='resolved_at', lookup_expr='gte', label=_('Resolved from')
+    )
+    resolved_before = django_filters.IsoDateTimeFilter(
+        field_name='resolved_at', lookup_expr='lt', label=_('Resolved before')
     )
     updated_after = django_filters.IsoDateTimeFilter(
         field_name='updated_at', lookup_expr='gte', label=_('Updated from')

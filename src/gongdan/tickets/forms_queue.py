@@ -18,7 +18,7 @@ from .queries import sees_internal
 from .search import search_tickets
 
 # Filters hidden from (and ignored for) customer contacts: they would list other organisations and staff.
-STAFF_ONLY_FILTERS = ('team', 'assignee', 'unassigned', 'customer', 'support_level', 'channel', 'sla')
+STAFF_ONLY_FILTERS = ('team', 'no_team', 'assignee', 'unassigned', 'customer', 'support_level', 'channel', 'sla')
 BULK_ASSIGN_LIMIT = 200
 
 

@@ -841,6 +841,9 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
         from .demo_redflag import build_red_flags
 
         states.update(build_red_flags(directory))
+    from gongdan.reports.actions import do_rebuild_rollup  # the wall's daily figures at once, not after a minute
+
+    do_rebuild_rollup()
     return {
         'accounts': len(directory.users),
         'customers': len(directory.customers),

@@ -57,6 +57,7 @@ SAMPLES = {
         'previous_balance': '¥0.00',
         'charges': '¥12,800.00',
     },
+    'reports.scheduled': {'title': '季报', 'period': '2026-07-01 至 2026-09-30', 'filters': '全部处理组和客户'},
     'emergency.declared': {'criteria': ['重要客户或VIP受到影响'], 'description': '专线全断', 'declared_by': '客服甲'},
     'emergency.red_flag': {
         'source_number': 'FLT-20261201-0001',
@@ -68,7 +69,7 @@ SAMPLES = {
     'emergency.rejected': {'decided_by': '工程服务经理', 'comment': '有备用路由'},
     'idc.resources_freed': {'customer': '云帆网络', 'resources': ['A-01 U3–U4', '203.0.113.9']},
 }
-TICKETLESS = {'complaint.daily_summary'}  # not about one ticket: no ticket number in the subject
+TICKETLESS = {'complaint.daily_summary', 'reports.scheduled'}  # not about one ticket: no ticket number in the subject
 # Event types that are not about a ticket (their subject names their own number).
 NO_TICKET = {'billing.payment_notice'}
 ZH = {
@@ -84,6 +85,7 @@ ZH = {
     'complaint.urgent': '紧急投诉',
     'complaint.daily_summary': '客户投诉日报',
     'billing.payment_notice': '缴费通知单',
+    'reports.scheduled': '定期报表：季报',
     'emergency.declared': '紧急事件',
     'emergency.red_flag': 'Red Flag 已确认',
     'emergency.rejected': '未确认为紧急事件',

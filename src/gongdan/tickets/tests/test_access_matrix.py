@@ -82,6 +82,12 @@ ROUTE_ACCESS: dict[str, str] = {
     'complaints:summary_list': 'login-required',
     'complaints:summary_detail': 'login-required',
     'complaints:report': 'login-required',
+    # --- agent UI: reports, KPIs and dashboards (reports/urls.py); supervisors and above, duty leads their own
+    # teams, other staff 403, customers 404 (reports/tests/test_access.py)
+    'reports:wall': 'login-required',
+    'reports:wall_json': 'login-required',
+    'reports:kpis': 'login-required',
+    'reports:report': 'login-required',
     # --- agent UI: emergencies and the 24-hour contact list (emergencies/urls.py); customers 404 (CSC-01/02/05)
     'emergencies:ticket_emergency': 'ticket-scoped',
     'emergencies:ticket_emergency_decide': 'ticket-scoped',
@@ -312,7 +318,7 @@ def test_scoped_routes_serve_staff_who_may_see_the_ticket(client, scene, name):
 @pytest.mark.parametrize('name', sorted(n for n, k in ROUTE_ACCESS.items() if k == 'login-required'))
 def test_login_required_routes_redirect_anonymous_visitors(client, scene, name):
     _route, pattern = project_routes()[name]
-    values = {'process_key': 'sd_event', 'key': 'sd_event', 'pk': 1}
+    values = {'process_key': 'sd_event', 'key': 'sd_event', 'pk': 1, 'kind': 'crc02'}
     url = reverse(name, kwargs={arg: values[arg] for arg in pattern.pattern.regex.groupindex})
     response = client.get(url)
     if response.status_code == 405:
