@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     'gongdan.idc',
     'gongdan.billing',
     'gongdan.emergencies',
+    'gongdan.callbacks',
+    'gongdan.notices',
 ]
 
 # The gongdan.utilities.middleware classes are the usual ones (subclasses) that step aside for an API call
