@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 from gongdan.utilities.errors import NotAllowed, NotFound
 
 from .choices import CallbackStatus, Rating, Stratum
-from .constants import CALLBACK_ROLES, CALLBACK_WORKERS, CAMPAIGN_PLANNERS, ENGINEER_FIELDS, NOT_SERVED_STATES
+from .constants import (
+    CALLBACK_ROLES,
+    CALLBACK_WORKERS,
+    CAMPAIGN_PLANNERS,
+    CAMPAIGN_PROCESS,
+    ENGINEER_FIELDS,
+    NOT_SERVED_STATES,
+)
 from .models import Callback, CallbackCampaign, CallbackSetting
 
 if TYPE_CHECKING:
@@ -134,12 +141,14 @@ def local_range(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]
 
 
 def closed_tickets(start: dt.date, end: dt.date, *, processes=None, team_ids=None) -> QuerySet:
-    """Tickets served and closed between ``start`` and ``end`` (local dates, inclusive)."""
+    """Tickets served and closed between ``start`` and ``end`` (local dates, inclusive), campaigns excepted."""
     from gongdan.tickets.models import Ticket
 
     begin, finish = local_range(start, end)
-    query = Ticket.objects.filter(state_kind='closed', closed_at__gte=begin, closed_at__lt=finish).exclude(
-        state__in=NOT_SERVED_STATES
+    query = (
+        Ticket.objects.filter(state_kind='closed', closed_at__gte=begin, closed_at__lt=finish)
+        .exclude(state__in=NOT_SERVED_STATES)
+        .exclude(process__key=CAMPAIGN_PROCESS)  # a callback campaign is not a service to call back
     )
     if processes:
         query = query.filter(process__key__in=list(processes))

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from gongdan.notices import queries
 from gongdan.notices.actions import do_publish_notice, do_update_notice, do_withdraw_notice
 from gongdan.notices.models import ServiceNotice
-from gongdan.utilities.errors import InvalidInput
+from gongdan.utilities.errors import InvalidInput, NotAllowed
 
 from .serializers import NoticeInputSerializer, NoticeSerializer
 
@@ -47,12 +47,16 @@ class NoticeViewSet(viewsets.GenericViewSet):
 
     @extend_schema(summary='Publish a notice', request=NoticeInputSerializer, responses={201: NoticeSerializer})
     def create(self, request):
+        if not queries.may_publish(request.user):
+            raise NotAllowed(_('Only supervisors and administrators publish service notices.'))
         notice = do_publish_notice(actor=request.user, **_parse(request.data))
         return Response(self.get_serializer(notice).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(summary='Change a notice', request=NoticeInputSerializer, responses={200: NoticeSerializer})
     def update(self, request, pk=None):
         notice = queries.access_notice_by_id(request.user, int(pk))
+        if not queries.may_publish(request.user):
+            raise NotAllowed(_('Only supervisors and administrators publish service notices.'))
         notice = do_update_notice(notice, actor=request.user, **_parse(request.data))
         return Response(self.get_serializer(notice).data)
 
