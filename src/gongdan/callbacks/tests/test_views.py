@@ -54,6 +54,7 @@ def test_svc09_plan_page_saves_the_plan_and_campaign_page_shows_it(client, org, 
     cbo = officer()
     client.force_login(org.supervisor)
     url = reverse('callbacks:ticket_plan', kwargs={'number': ticket.number})
+    assert url in client.get(reverse('tickets:ticket', kwargs={'number': ticket.number})).content.decode()
     assert client.get(url).status_code == 200
     today = timezone.localdate()
     data = {
