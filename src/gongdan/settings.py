@@ -348,6 +348,11 @@ SPECTACULAR_SETTINGS = {
         'ApprovalStatusEnum': 'gongdan.approvals.models.ApprovalStatus',
         'DeviceKindEnum': 'gongdan.idc.choices.DeviceKind',
         'AllocationKindEnum': 'gongdan.idc.choices.AllocationKind',
+        'ChannelEnum': 'gongdan.tickets.choices.Channel',
+        'CallbackChannelEnum': 'gongdan.callbacks.choices.CallbackChannel',
+        'CallbackRatingEnum': 'gongdan.callbacks.choices.Rating',
+        'NoticeKindEnum': 'gongdan.notices.choices.NoticeKind',
+        'NoticeAudienceEnum': 'gongdan.notices.choices.NoticeAudience',
     },
 }
 

@@ -121,7 +121,7 @@ def _settle_from_ticket(ticket: Ticket, event: TicketEvent) -> None:
 
 
 def _lock_pending(callback: Callback, actor: User) -> Callback:
-    callback = Callback.objects.select_for_update().select_related('campaign').get(pk=callback.pk)
+    callback = Callback.objects.select_for_update(of=('self',)).select_related('campaign').get(pk=callback.pk)
     if callback.status != CallbackStatus.PENDING:
         raise Conflict(_('This callback has already been recorded.'), code='already_recorded')
     if not queries.may_work_callback(actor, callback):

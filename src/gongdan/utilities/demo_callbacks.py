@@ -97,6 +97,10 @@ def build_callbacks(directory: Directory, *, now: dt.datetime | None = None) -> 
             )
         else:
             do_record_callback(callback, actor=u['callback'], satisfaction=5 - index % 2, comment='', at=at, **answers)
+    # the dissatisfied customer's complaint (SVC-09 -> SVC-10) is a demo ticket too
+    follow_ups = ticket.callback_campaign.callbacks.filter(follow_up_ticket__isnull=False).values('follow_up_ticket')
+    for follow_up in Ticket.objects.filter(pk__in=follow_ups).select_related('process'):
+        states[(follow_up.process.key, follow_up.state)] += 1
     return states
 
 

@@ -42,7 +42,11 @@ def test_demo_callbacks_and_notices_once(processes):
     directory = sync_reference_data()
     _closed_tickets(directory, 20)
     states = build_callbacks(directory)
-    assert dict(states) == {('svc_callback', 'gm_review'): 1, ('svc_callback', 'in_progress'): 1}
+    assert dict(states) == {
+        ('svc_callback', 'gm_review'): 1,
+        ('svc_callback', 'in_progress'): 1,
+        ('svc_complaint', 'recorded'): 1,  # the dissatisfied customer's complaint
+    }
     campaign = CallbackCampaign.objects.get()
     assert campaign.seed == 20260301 and (campaign.population_count, campaign.sample_count) == (20, 4)
     statuses = sorted(campaign.callbacks.values_list('status', flat=True))

@@ -7,7 +7,7 @@ from gongdan.notices.choices import NoticeAudience, NoticeKind
 from gongdan.notices.models import ServiceNotice
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class ServiceNoticeSerializer(serializers.ModelSerializer):
     """A notice as its reader sees it: a customer is not told which other customers it was addressed to."""
 
     customers = serializers.SerializerMethodField()
@@ -28,7 +28,7 @@ class NoticeSerializer(serializers.ModelSerializer):
         return [c.code for c in notice.customers.all()]
 
 
-class NoticeInputSerializer(serializers.Serializer):
+class ServiceNoticeInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(required=False, allow_blank=True, default='', max_length=10000)
     kind = serializers.ChoiceField(choices=NoticeKind.choices, default=NoticeKind.OTHER)

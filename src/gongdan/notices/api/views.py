@@ -14,11 +14,11 @@ from gongdan.notices.actions import do_publish_notice, do_update_notice, do_with
 from gongdan.notices.models import ServiceNotice
 from gongdan.utilities.errors import InvalidInput, NotAllowed
 
-from .serializers import NoticeInputSerializer, NoticeSerializer
+from .serializers import ServiceNoticeInputSerializer, ServiceNoticeSerializer
 
 
 def _parse(data):
-    serializer = NoticeInputSerializer(data=data)
+    serializer = ServiceNoticeInputSerializer(data=data)
     if not serializer.is_valid():
         fields = {k: [str(m) for m in v] for k, v in serializer.errors.items()}
         raise InvalidInput(_('Some fields are missing or invalid.'), fields=fields)
@@ -26,7 +26,7 @@ def _parse(data):
 
 
 class NoticeViewSet(viewsets.GenericViewSet):
-    serializer_class = NoticeSerializer
+    serializer_class = ServiceNoticeSerializer
     lookup_value_regex = r'\d+'
     queryset = ServiceNotice.objects.none()
 
@@ -45,14 +45,18 @@ class NoticeViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return Response(self.get_serializer(queries.access_notice_by_id(request.user, int(pk))).data)
 
-    @extend_schema(summary='Publish a notice', request=NoticeInputSerializer, responses={201: NoticeSerializer})
+    @extend_schema(
+        summary='Publish a notice', request=ServiceNoticeInputSerializer, responses={201: ServiceNoticeSerializer}
+    )
     def create(self, request):
         if not queries.may_publish(request.user):
             raise NotAllowed(_('Only supervisors and administrators publish service notices.'))
         notice = do_publish_notice(actor=request.user, **_parse(request.data))
         return Response(self.get_serializer(notice).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(summary='Change a notice', request=NoticeInputSerializer, responses={200: NoticeSerializer})
+    @extend_schema(
+        summary='Change a notice', request=ServiceNoticeInputSerializer, responses={200: ServiceNoticeSerializer}
+    )
     def update(self, request, pk=None):
         notice = queries.access_notice_by_id(request.user, int(pk))
         if not queries.may_publish(request.user):
@@ -60,7 +64,7 @@ class NoticeViewSet(viewsets.GenericViewSet):
         notice = do_update_notice(notice, actor=request.user, **_parse(request.data))
         return Response(self.get_serializer(notice).data)
 
-    @extend_schema(summary='Withdraw a notice', request=None, responses={200: NoticeSerializer})
+    @extend_schema(summary='Withdraw a notice', request=None, responses={200: ServiceNoticeSerializer})
     @action(detail=True, methods=['post'])
     def withdraw(self, request, pk=None):
         notice = do_withdraw_notice(queries.access_notice_by_id(request.user, int(pk)), actor=request.user)
