@@ -112,6 +112,8 @@ INSTALLED_APPS = [
     'gongdan.emergencies',
     'gongdan.service',
     'gongdan.reports',
+    'gongdan.callbacks',
+    'gongdan.notices',
 ]
 
 # The gongdan.utilities.middleware classes are the usual ones (subclasses) that step aside for an API call
@@ -348,6 +350,11 @@ SPECTACULAR_SETTINGS = {
         'ApprovalStatusEnum': 'gongdan.approvals.models.ApprovalStatus',
         'DeviceKindEnum': 'gongdan.idc.choices.DeviceKind',
         'AllocationKindEnum': 'gongdan.idc.choices.AllocationKind',
+        'ChannelEnum': 'gongdan.tickets.choices.Channel',
+        'CallbackChannelEnum': 'gongdan.callbacks.choices.CallbackChannel',
+        'CallbackRatingEnum': 'gongdan.callbacks.choices.Rating',
+        'NoticeKindEnum': 'gongdan.notices.choices.NoticeKind',
+        'NoticeAudienceEnum': 'gongdan.notices.choices.NoticeAudience',
     },
 }
 

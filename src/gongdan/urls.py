@@ -14,6 +14,8 @@ urlpatterns = [
     path('reports/', include('gongdan.reports.urls')),
     path('jsi18n/', JavaScriptCatalog.as_view(), name='javascript-catalog'),
     path('', include('gongdan.emergencies.urls')),
+    path('', include('gongdan.callbacks.urls')),
+    path('', include('gongdan.notices.urls')),
     path('', include('gongdan.calendars.urls')),
     path('', include('gongdan.idc.urls')),
     path('', include('gongdan.billing.urls')),

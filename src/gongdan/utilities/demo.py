@@ -841,6 +841,7 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
         from .demo_redflag import build_red_flags
 
         states.update(build_red_flags(directory))
+    states.update(_callback_demo(directory, tickets=tickets))
     from gongdan.reports.actions import do_rebuild_rollup  # the wall's daily figures at once, not after a minute
 
     do_rebuild_rollup()
@@ -862,6 +863,14 @@ def _complaint_demo(directory: Directory, *, tickets: bool) -> Counter:
     from .demo_complaints import build_complaints
 
     return build_complaints(directory)
+def _callback_demo(directory: Directory, *, tickets: bool) -> Counter:
+    """Demo callback campaigns (SVC-09) and service notices (SD-01), once (utilities/demo_callbacks.py)."""
+    from .demo_callbacks import build_callbacks, build_notices
+
+    build_notices(directory)
+    return build_callbacks(directory) if tickets else Counter()
+
+
 def build_billing_demo(directory: Directory) -> dict:
     """IDC customers' contracts, notices, payments and one customer in arrears (utilities/demo_billing.py)."""
     from .demo_billing import build_billing
