@@ -65,7 +65,7 @@ def circuit_rows(circuits) -> tuple[list[str], list[list]]:
             str(c.get_status_display()),
             c.order.number if c.order_id else '',
             _local(c.completed_at),
-        ]  # fmt: skip
+        ]
         for c in circuits
     ]
     return header, rows
