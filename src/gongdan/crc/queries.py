@@ -160,10 +160,15 @@ def provisioning_orders(user: User) -> QuerySet[Ticket]:
 
 
 def intl_approved(ticket: Ticket) -> bool:
-    """CRC-09: the group's international customer service approved this cutover (its latest decision)."""
+    """CRC-09: the group's international customer service approved this cutover — its latest decision, taken since
+    the last re-application at another time (a new time needs a new approval)."""
     from gongdan.approvals.models import ApprovalRequest, ApprovalStatus
 
-    latest = ApprovalRequest.objects.filter(ticket=ticket, step='intl_approval').order_by('-created_at', '-pk').first()
+    asks = ApprovalRequest.objects.filter(ticket=ticket, step='intl_approval')
+    reapplied = ticket.events.filter(transition='choose_new_time').order_by('-created_at', '-pk').first()
+    if reapplied is not None:
+        asks = asks.filter(created_at__gt=reapplied.created_at)
+    latest = asks.order_by('-created_at', '-pk').first()
     return latest is not None and latest.status == ApprovalStatus.APPROVED
 
 
