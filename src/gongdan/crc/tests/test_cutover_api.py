@@ -26,9 +26,14 @@ def test_crc09_no_key_customer_runs_the_normal_flow(center):
     satisfaction callback closes it. The impact review is refused for it."""
     agent, callback = api(center.agent), api(center.callback)
     tid = create(
-        agent, 'crc_cutover', title='汇聚板卡更换', customer='cust-b', cutover_at=_when(),
-        key_customer_affected=False, **CUTOVER,
-    )['id']  # fmt: skip
+        agent,
+        'crc_cutover',
+        title='汇聚板卡更换',
+        customer='cust-b',
+        cutover_at=_when(),
+        key_customer_affected=False,
+        **CUTOVER,
+    )['id']
     assert act(agent, tid, 'submit_impact_plan', {'impact_plan': 'x'}, status=403)['code'] == 'guard_refused'
     assert act(agent, tid, 'no_key_customer')['state'] == 'scheduled'
     assert act(agent, tid, 'cutover_done', {'cutover_result': '割接顺利，业务已恢复'})['state'] == 'callback'
@@ -45,9 +50,15 @@ def test_crc09_key_customer_international_refused_then_agreed(center):
     agent, province, intl, sales = api(center.agent), api(center.province), api(center.intl), api(center.sales)
     first_time = _when(3)
     tid = create(
-        agent, 'crc_cutover', title='国际出口割接', customer='cust-a', cutover_at=first_time,
-        key_customer_affected=False, international=True, **CUTOVER,
-    )['id']  # fmt: skip
+        agent,
+        'crc_cutover',
+        title='国际出口割接',
+        customer='cust-a',
+        cutover_at=first_time,
+        key_customer_affected=False,
+        international=True,
+        **CUTOVER,
+    )['id']
     # Ticked "no key customer", but customer A is VIP: the direct path is refused.
     assert act(agent, tid, 'no_key_customer', status=403)['code'] == 'guard_refused'
     act(agent, tid, 'submit_impact_plan', {'impact_plan': '割接期间业务倒换至备用路由，影响30秒'})
@@ -73,12 +84,31 @@ def test_crc09_key_customer_international_refused_then_agreed(center):
     act(agent, tid, 'notify_customer_dept', {'customer_dept_notice': '已通知客户部张经理'})
 
     # Only the account manager records the customer's answer; the answer must match the button.
-    act(agent, tid, 'record_customer_refusal', {'customer_answer': 'refused', 'customer_answer_by': '钱文博'},
-        comment='x', status=403)  # fmt: skip
-    assert act(sales, tid, 'record_customer_answer',
-               {'customer_answer': 'refused', 'customer_answer_by': '钱文博'}, status=403)['code'] == 'guard_refused'  # fmt: skip
-    body = act(sales, tid, 'record_customer_refusal', {'customer_answer': 'refused', 'customer_answer_by': '钱文博'},
-               comment='月底结账，不同意')  # fmt: skip
+    act(
+        agent,
+        tid,
+        'record_customer_refusal',
+        {'customer_answer': 'refused', 'customer_answer_by': '钱文博'},
+        comment='x',
+        status=403,
+    )
+    assert (
+        act(
+            sales,
+            tid,
+            'record_customer_answer',
+            {'customer_answer': 'refused', 'customer_answer_by': '钱文博'},
+            status=403,
+        )['code']
+        == 'guard_refused'
+    )
+    body = act(
+        sales,
+        tid,
+        'record_customer_refusal',
+        {'customer_answer': 'refused', 'customer_answer_by': '钱文博'},
+        comment='月底结账，不同意',
+    )
     assert body['state'] == 'customer_refused'
     act(agent, tid, 'choose_new_time', {'cutover_at': _when(12)})
     act(agent, tid, 'submit_impact_plan', {'impact_plan': '同上'})

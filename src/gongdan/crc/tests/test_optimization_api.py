@@ -12,20 +12,40 @@ def test_crc08_operations_optimizes_without_construction(center):
     """CRC-08: no new construction → operations optimizes; the construction branch is refused; the center tracks
     progress, verifies, and sends it back once when the result is not good enough."""
     noc = api(center.noc)
-    tid = create(noc, 'crc_optimization', title='专线时延偏大优化', source='fault_analysis', source_ticket='FLT-1',
-                 circuit_id='SZ-DIA-20001', problem='高峰时段时延超过50ms')['id']  # fmt: skip
-    refused = act(noc, tid, 'to_construction', {'analysis': '出口拥塞', 'needs_construction': False,
-                                                'handling_team': 'network_ops', 'project_no': 'P1'}, status=403)  # fmt: skip
+    tid = create(
+        noc,
+        'crc_optimization',
+        title='专线时延偏大优化',
+        source='fault_analysis',
+        source_ticket='FLT-1',
+        circuit_id='SZ-DIA-20001',
+        problem='高峰时段时延超过50ms',
+    )['id']
+    refused = act(
+        noc,
+        tid,
+        'to_construction',
+        {'analysis': '出口拥塞', 'needs_construction': False, 'handling_team': 'network_ops', 'project_no': 'P1'},
+        status=403,
+    )
     assert refused['code'] == 'guard_refused'
-    body = act(noc, tid, 'to_operations', {'analysis': '城域网出口拥塞，调整QoS', 'needs_construction': False,
-                                           'handling_team': 'machine_room_ops'})  # fmt: skip
+    body = act(
+        noc,
+        tid,
+        'to_operations',
+        {'analysis': '城域网出口拥塞，调整QoS', 'needs_construction': False, 'handling_team': 'machine_room_ops'},
+    )
     assert body['state'] == 'optimizing' and body['team']['key'] == 'machine_room_ops'
     lead = api(center.dutylead)
     act(lead, tid, 'track', comment='已调整QoS策略，观察中')
     act(lead, tid, 'done', {'result': 'QoS调整完成'})
     act(noc, tid, 'not_effective', comment='晚高峰仍有时延')
-    act(noc, tid, 'to_operations', {'analysis': '扩容出口带宽', 'needs_construction': False,
-                                    'handling_team': 'machine_room_ops'})  # fmt: skip
+    act(
+        noc,
+        tid,
+        'to_operations',
+        {'analysis': '扩容出口带宽', 'needs_construction': False, 'handling_team': 'machine_room_ops'},
+    )
     act(lead, tid, 'done', {'result': '出口扩容完成'})
     assert act(noc, tid, 'verified', comment='时延恢复正常')['state'] == 'closed'
     assert transitions(noc, tid).count('to_operations') == 2

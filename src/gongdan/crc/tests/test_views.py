@@ -21,15 +21,17 @@ def _browser(user) -> Client:
 
 
 def _checks(center):
-    done = do_create_ticket('crc_resource_check', actor=center.sales, title='甲公司核查', customer=center.customer_a,
-                            values=CHECK)  # fmt: skip
+    done = do_create_ticket(
+        'crc_resource_check', actor=center.sales, title='甲公司核查', customer=center.customer_a, values=CHECK
+    )
     do_transition(done, 'send_forms', actor=center.agent, values={'check_departments': ['crc_mobile', 'crc_fixed']})
     for form in CheckForm.objects.filter(ticket=done):
         do_answer_check_form(form, actor=form.team.duty_lead, feasibility='yes', answer='资源充足')
     do_transition(done, 'conclude', actor=center.agent, values={'feasibility': 'yes', 'conclusion': '可满足'})
     do_transition(done, 'file_ledger', actor=center.agent)
-    open_one = do_create_ticket('crc_resource_check', actor=center.sales, title='乙公司核查',
-                                customer=center.customer_b, values=CHECK)  # fmt: skip
+    open_one = do_create_ticket(
+        'crc_resource_check', actor=center.sales, title='乙公司核查', customer=center.customer_b, values=CHECK
+    )
     return done, open_one
 
 
@@ -62,9 +64,18 @@ def test_crc05_circuit_ledger_page_and_export(center):
     from gongdan.crc.actions import do_record_circuit
 
     order = do_create_ticket(
-        'crc_provisioning', actor=center.agent, title='开通', customer=center.customer_a,
-        values={'order_no': 'O', 'circuit_id': 'SZ-MSTP-1', 'service_type': 'sdh', 'a_end': 'A', 'dispatch_role': 'main'},
-    )  # fmt: skip
+        'crc_provisioning',
+        actor=center.agent,
+        title='开通',
+        customer=center.customer_a,
+        values={
+            'order_no': 'O',
+            'circuit_id': 'SZ-MSTP-1',
+            'service_type': 'sdh',
+            'a_end': 'A',
+            'dispatch_role': 'main',
+        },
+    )
     do_record_circuit(order, actor=center.agent)
     agent = _browser(center.agent)
     assert 'SZ-MSTP-1' in agent.get('/crc/circuits/').content.decode()
