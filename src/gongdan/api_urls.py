@@ -34,6 +34,7 @@ urlpatterns = [
     path('', include('gongdan.emergencies.api.urls')),
     path('', include('gongdan.callbacks.api.urls')),
     path('', include('gongdan.notices.api.urls')),
+    path('', include('gongdan.crc.api.urls')),
     path('schema/', SpectacularAPIView.as_view(), name='api-schema'),
     path('docs/', SpectacularSwaggerView.as_view(url_name='api-schema'), name='api-docs'),
     re_path(r'^(?P<path>.*)$', not_found),

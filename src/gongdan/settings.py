@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     'gongdan.reports',
     'gongdan.callbacks',
     'gongdan.notices',
+    'gongdan.crc',
 ]
 
 # The gongdan.utilities.middleware classes are the usual ones (subclasses) that step aside for an API call

@@ -27,6 +27,10 @@ BUILTIN_ROLES: list[tuple[str, str, str, str, bool]] = [
     # databases by emergencies/migrations/0002_roles.py.
     ('engineering_manager', '工程服务经理', 'Engineering manager', 'all', True),
     ('quality', '质量管理（CSQ）', 'Quality (CSQ)', 'all', True),
+    # CRC-09 (cutover): the province response center reviews customer-impact plans; the group's international
+    # customer service approves cutovers of international circuits. Seeded by crc/migrations/0002_roles.py.
+    ('province_crc', '省公司响应中心', 'Province response center', 'all', True),
+    ('intl_service', '集团国际客服', 'Group international customer service', 'all', True),
 ]
 
 BUILTIN_ROLE_KEYS = frozenset(r[0] for r in BUILTIN_ROLES)

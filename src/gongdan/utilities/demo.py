@@ -106,6 +106,12 @@ ACCOUNTS = [
     DemoAccount('crc_eng', '丁浩', ('engineer',), 'crc'),
     DemoAccount('crc_data_lead', '任杰', ('duty_lead',), 'crc'),
     DemoAccount('crc_data_eng', '姚远', ('engineer',), 'crc'),
+    # CRC-04/CRC-05/CRC-09: the departments a resource check goes to, construction, the province and the group
+    DemoAccount('crc_mobile_lead', '陆敏', ('duty_lead',), 'crc'),
+    DemoAccount('crc_fixed_lead', '田野', ('duty_lead',), 'crc'),
+    DemoAccount('crc_build_lead', '秦川', ('duty_lead',), 'crc'),
+    DemoAccount('province', '顾晨', ('province_crc',), 'crc'),
+    DemoAccount('intl', '白雪', ('intl_service',), 'crc'),
 ]
 DEMO_USERNAMES = tuple(a.username for a in ACCOUNTS)
 
@@ -122,9 +128,17 @@ TEAMS = [
     ('csc_acceptance', '客户受理组（一线）', 'acceptance', ('acceptance', 'agent', 'agent2')),
     ('network_mgmt', '网络管理组（二线）', 'neteng', ('neteng',)),
     ('tech_support', '技术支持组（三线）', 'supervisor', ('supervisor', 'techsup')),
+    # CRC-04: the departments resource checks are sent to; CRC-05/CRC-08: the construction department
+    ('crc_mobile', '移动专业', 'crc_mobile_lead', ('crc_mobile_lead',)),
+    ('crc_fixed', '固网专业', 'crc_fixed_lead', ('crc_fixed_lead',)),
+    ('crc_build', '建设部', 'crc_build_lead', ('crc_build_lead',)),
 ]
 # Other teams belong to the ops center.
-TEAM_UNITS = {'crc_transport': 'crc', 'crc_data': 'crc', 'csc_acceptance': 'desk', 'tech_support': 'desk'}
+TEAM_UNITS = {
+    **dict.fromkeys(('crc_transport', 'crc_data', 'crc_mobile', 'crc_fixed', 'crc_build'), 'crc'),
+    'csc_acceptance': 'desk',
+    'tech_support': 'desk',
+}
 
 LEVELS = [('vip', 'VIP客户', 10), ('key', '重点客户', 20), ('standard', '普通客户', 50)]
 
@@ -802,7 +816,7 @@ def build_tickets(directory: Directory, *, now: dt.datetime | None = None, seed:
 
 def ensure_processes() -> None:
     """The demo needs the shipped processes; load the process files if they are not in the database yet."""
-    keys = ['sd_event', 'idc_visit', 'crc_fault']
+    keys = ['sd_event', 'idc_visit', 'crc_fault', 'crc_provisioning']
     if Process.objects.filter(key__in=keys, current_version__isnull=False).count() < len(keys):
         do_sync_processes()
 
@@ -841,6 +855,10 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
         from .demo_redflag import build_red_flags
 
         states.update(build_red_flags(directory))
+    if tickets and not Ticket.objects.filter(process__key='crc_provisioning').exists():
+        from gongdan.crc.demo import build_crc_work  # CRC-04/05/08/09: checks, orders, optimizations, cutovers
+
+        states.update(build_crc_work(directory))
     states.update(_callback_demo(directory, tickets=tickets))
     from gongdan.reports.actions import do_rebuild_rollup  # the wall's daily figures at once, not after a minute
 

@@ -114,7 +114,12 @@ class _Faults:
 
     def _restore(self, ticket: Ticket, at: dt.datetime) -> Ticket:
         cause, fix = self.rng.choice(CAUSES)
-        values = {'cause': cause, 'fix': fix, 'restored_at': at}
+        checks = (
+            ['alarms_queried', 'site_visit', 'optical_power', 'cpe_tested']
+            if ticket.data.get('fault_kind') == 'assist_check'
+            else ['user_contacted', 'office_first', 'loop_test']
+        )
+        values = {'cause': cause, 'fix': fix, 'restored_at': at, 'checks_done': checks}
         return do_transition(ticket, 'restore', actor=ticket.team.duty_lead, values=values, at=at)
 
     def old(self, created: dt.datetime, i: int) -> Ticket:

@@ -212,7 +212,7 @@ def test_escalation_that_raises_priority_takes_the_single_path_with_its_tickets_
         'crc_fault_raise',
         actor=crc.agent,
         title='专线中断',
-        customer=crc.customer_a,
+        customer=crc.customer_b,  # no level: CRC-01 would raise a VIP's fault to P2 when it is filed
         values={'fault_kind': 'interruption', 'circuit_id': 'R1'},
         priority='p3',
         at=t0,

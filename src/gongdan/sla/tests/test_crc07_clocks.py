@@ -20,6 +20,7 @@ from gongdan.workflow.actions import do_transition
 
 SH = ZoneInfo('Asia/Shanghai')
 M = dt.timedelta(minutes=1)
+CHECKS = ['user_contacted', 'office_first']  # CRC-06: the interruption checklist
 
 
 @pytest.fixture
@@ -143,7 +144,12 @@ def test_contact_progress_and_escalation_ladder(crc):
         ticket,
         'restore',
         actor=crc.dutylead,
-        values={'cause': '光缆被挖断', 'fix': '熔接', 'restored_at': (t0 + 190 * M).isoformat()},
+        values={
+            'cause': '光缆被挖断',
+            'fix': '熔接',
+            'restored_at': (t0 + 190 * M).isoformat(),
+            'checks_done': ['user_contacted', 'office_first'],
+        },
         at=t0 + 190 * M,
     )
     for key in ('progress', 'resolve'):
@@ -250,7 +256,7 @@ def test_fault_report_due_two_working_days_after_restoration(crc):
         ticket,
         'restore',
         actor=crc.dutylead,
-        values={'cause': '设备板卡故障', 'fix': '更换板卡', 'restored_at': restored.isoformat()},
+        values={'cause': '设备板卡故障', 'fix': '更换板卡', 'restored_at': restored.isoformat(), 'checks_done': CHECKS},
         at=restored,
     )
     report = _clock(ticket, 'report')
@@ -274,7 +280,7 @@ def test_new_holiday_moves_an_open_working_day_deadline(crc, django_capture_on_c
         ticket,
         'restore',
         actor=crc.dutylead,
-        values={'cause': '设备板卡故障', 'fix': '更换板卡', 'restored_at': restored.isoformat()},
+        values={'cause': '设备板卡故障', 'fix': '更换板卡', 'restored_at': restored.isoformat(), 'checks_done': CHECKS},
         at=restored,
     )
     assert _clock(ticket, 'report').deadline == dt.datetime(2026, 10, 9, 18, 0, tzinfo=SH)
@@ -313,7 +319,7 @@ def _restore(crc, ticket, t0):
         ticket,
         'restore',
         actor=crc.dutylead,
-        values={'cause': '设备板卡故障', 'fix': '更换板卡', 'restored_at': restored.isoformat()},
+        values={'cause': '设备板卡故障', 'fix': '更换板卡', 'restored_at': restored.isoformat(), 'checks_done': CHECKS},
         at=restored,
     )
     return restored

@@ -108,6 +108,9 @@ ROUTE_ACCESS: dict[str, str] = {
     'notices:notice': 'login-required',
     'notices:edit': 'login-required',
     'notices:withdraw': 'login-required',
+    # --- agent UI: the response center's ledgers (crc/urls.py); customers 404 (CRC-04, CRC-05)
+    'crc:resource_check_ledger': 'login-required',
+    'crc:circuit_ledger': 'login-required',
     # --- REST API (/api/v1/)
     'api-auth-token': 'public',
     'api-users-me': 'api-list',
@@ -165,6 +168,12 @@ ROUTE_ACCESS: dict[str, str] = {
     'api-notice-list': 'api-list',
     'api-notice-detail': 'api-list',
     'api-notice-withdraw': 'api-list',
+    # --- API: the response center (crc/api/urls.py; CRC-04 check forms, CRC-05 extensions and circuit ledger)
+    'api-ticket-check-forms': 'api-ticket-scoped',
+    'api-ticket-extensions': 'api-ticket-scoped',
+    'api-crc-check-form-list': 'api-list',
+    'api-crc-check-form-answer': 'api-list',
+    'api-crc-circuit-list': 'api-list',
     'api-schema': 'api-schema',
     'api-docs': 'api-schema',
     # --- billing (billing/urls.py: staff pages, customers get 404; billing/api/urls.py) — billing/tests/test_access.py
