@@ -110,6 +110,8 @@ INSTALLED_APPS = [
     'gongdan.idc',
     'gongdan.billing',
     'gongdan.emergencies',
+    'gongdan.repairs',
+    'gongdan.knowledge',
 ]
 
 # The gongdan.utilities.middleware classes are the usual ones (subclasses) that step aside for an API call

@@ -13,6 +13,8 @@ urlpatterns = [
     path('complaints/', include('gongdan.complaints.urls')),
     path('jsi18n/', JavaScriptCatalog.as_view(), name='javascript-catalog'),
     path('', include('gongdan.emergencies.urls')),
+    path('', include('gongdan.repairs.urls')),
+    path('', include('gongdan.knowledge.urls')),
     path('', include('gongdan.calendars.urls')),
     path('', include('gongdan.idc.urls')),
     path('', include('gongdan.billing.urls')),

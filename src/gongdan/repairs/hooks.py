@@ -1,0 +1,29 @@
+"""The guard and the effect processes may name for the repair work order (processes/sd_event.yaml)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from gongdan.workflow.registry import TransitionContext, effect, guard
+
+
+@guard('work_order_signed')
+def work_order_signed(ctx: TransitionContext) -> str | None:
+    """SD-04/SD-05: onsite work is completed only with the work order signed by the customer: a signature drawn
+    on the pad (repairs.actions.do_sign_work_order) or a scan or photo of the signed paper (``signed_form``)."""
+    ids = ctx.values.get('signed_form') or ctx.ticket.data.get('signed_form') or []
+    if ids and ctx.ticket.attachments.filter(pk__in=ids).exists():
+        return None
+    return _(
+        'The customer has not signed the work order yet: let them sign on the pad, or attach a scan of the '
+        'signed paper form.'
+    )
+
+
+@effect('issue_work_order')
+def issue_work_order(ctx: TransitionContext) -> None:
+    """SD-05: the electronic work order (SD-04 form, two copies) is generated as a PDF and attached to the ticket
+    when the engineer goes onsite, and again when the form is filled in or completed."""
+    from .actions import do_issue_work_order
+
+    do_issue_work_order(ctx.ticket, actor=ctx.actor)
