@@ -90,10 +90,10 @@ def do_update_article(article: Article, *, actor: User, values: dict[str, Any]) 
 def do_publish_article(article: Article, *, actor: User, is_public: bool | None = None) -> Article:
     """Publish a draft (SD-06): staff then read it, and customers too when it is marked public."""
     article = _lock(article)
-    if not may_publish(actor, article):
-        raise NotAllowed(_('You may not publish this article.'))
     if article.status == ArticleStatus.PUBLISHED:
         raise Conflict(_('The article is already published.'), code='wrong_state')
+    if not may_publish(actor, article):
+        raise NotAllowed(_('You may not publish this article.'))
     now = timezone.now()
     article.status, article.published_at, article.updated_at = ArticleStatus.PUBLISHED, now, now
     fields = ['status', 'published_at', 'updated_at']

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -79,7 +78,12 @@ def engineer_working(org) -> Ticket:
     )
     assert response.status_code == 201, response.content
     ticket = Ticket.objects.get(pk=response.json()['id'])
-    assert take(org.agent, ticket, 'classify', {'category': 'machine_room', 'urgency': 'high', 'impact': 'high'}).status_code == 200
+    assert (
+        take(
+            org.agent, ticket, 'classify', {'category': 'machine_room', 'urgency': 'high', 'impact': 'high'}
+        ).status_code
+        == 200
+    )
     assert take(org.agent, ticket, 'dispatch', {'category': 'machine_room'}).status_code == 200
     assert take(org.dutylead, ticket, 'assign_engineer', {'engineer': org.engineer.pk}).status_code == 200
     ticket.refresh_from_db()
