@@ -160,10 +160,11 @@ def draft_body(ticket: Ticket) -> str:
 
 
 @transaction.atomic
-def do_draft_article_from_ticket(ticket: Ticket, *, actor: User) -> tuple[Article, bool]:
+def do_draft_article_from_ticket(ticket: Ticket, *, actor: User, at=None) -> tuple[Article, bool]:
     """SVC-12/SD-06: write the experience of a solved fault up as a knowledge article draft by ``actor``, from the
     ticket's symptom, remote steps, cause and fix. One article per ticket: a second call returns the existing
-    one (created False). Records an internal note on the ticket's timeline. Returns (article, created)."""
+    one (created False). Records an internal note on the ticket's timeline. ``at`` backdates it (the effect of
+    a backdated transition, demo data); default now. Returns (article, created)."""
     if not is_staff_user(actor):
         raise NotAllowed(_('You may not write knowledge articles.'))
     locked = lock_ticket(ticket)
@@ -178,7 +179,7 @@ def do_draft_article_from_ticket(ticket: Ticket, *, actor: User) -> tuple[Articl
     with translation.override(settings.LANGUAGE_CODE):
         body = draft_body(locked)
     category = locked.category if locked.category in ArticleCategory.values else ArticleCategory.OTHER
-    now = timezone.now()
+    now = at or timezone.now()
     article = Article.objects.create(
         title=locked.title[:TITLE_MAX],
         body=body,

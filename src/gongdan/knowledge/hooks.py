@@ -29,4 +29,4 @@ def draft_knowledge_article(ctx: TransitionContext) -> None:
 
     writer = _writer(ctx)
     if writer is not None:
-        do_draft_article_from_ticket(ctx.ticket, actor=writer)
+        do_draft_article_from_ticket(ctx.ticket, actor=writer, at=ctx.ticket.updated_at)

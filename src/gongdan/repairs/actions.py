@@ -78,12 +78,12 @@ def _keep_current(ticket: Ticket, locked: Ticket) -> None:
 
 
 @transaction.atomic
-def do_issue_work_order(ticket: Ticket, *, actor: User | None) -> Attachment:
+def do_issue_work_order(ticket: Ticket, *, actor: User | None, at=None) -> Attachment:
     """Render the work order PDF (SD-04 form, customer copy and service copy) and attach it to ``ticket``.
 
     SD-05: the electronic work order is generated when onsite work is needed (effect ``issue_work_order`` of
-    go_onsite) and made again when the form is filled in, signed or completed, so the attached file always
-    shows the registered form; earlier versions stay as attachments. Sets ``data.work_order`` to the new
+    go_onsite) and made again when the form is filled in and when it is signed, so the attached file shows the
+    form as filled and signed; earlier versions stay as attachments. Sets ``data.work_order`` to the new
     attachment id and writes a FIELDS_CHANGED event (the upload itself writes ATTACHMENT_ADDED).
     """
     from .pdf import render_work_order_pdf
@@ -97,11 +97,12 @@ def do_issue_work_order(ticket: Ticket, *, actor: User | None) -> Attachment:
         signature.file.close()
     content = render_work_order_pdf(locked, engineer_name=_engineer_name(locked), signature_png=png)
     name = _('Work order {number}.pdf').format(number=locked.number)
-    attachment = do_add_attachment(locked, actor=actor, upload=ContentFile(content, name=name), field='work_order')
+    now = at or timezone.now()
+    upload = ContentFile(content, name=name)
+    attachment = do_add_attachment(locked, actor=actor, upload=upload, field='work_order', at=now)
     locked = lock_ticket(locked)  # do_add_attachment bumped the revision
     before = locked.data.get('work_order')
     locked.data = {**locked.data, 'work_order': [attachment.pk]}
-    now = timezone.now()
     touch(locked, now, 'data')
     events.record_event(
         locked, actor=actor, kind=EventKind.FIELDS_CHANGED, changes={'work_order': [before, [attachment.pk]]}, at=now
@@ -135,7 +136,7 @@ def check_signature_image(image: bytes) -> None:
 
 
 @transaction.atomic
-def do_sign_work_order(ticket: Ticket, *, actor: User, image: bytes, signer: str) -> Attachment:
+def do_sign_work_order(ticket: Ticket, *, actor: User, image: bytes, signer: str, at=None) -> Attachment:
     """Record the customer's signature drawn on the engineer's tablet or phone (SD-04: "signatures of the
     reporting unit"; SD-05: the work order is signed by the customer onsite).
 
@@ -158,15 +159,16 @@ def do_sign_work_order(ticket: Ticket, *, actor: User, image: bytes, signer: str
         raise InvalidInput(_('Enter who signs.'), fields={'signer': [_('At most 50 characters.')]})
     check_signature_image(image)
     name = _('Signature {number}.png').format(number=locked.number)
-    attachment = do_add_attachment(locked, actor=actor, upload=ContentFile(image, name=name), field='signed_form')
+    now = at or timezone.now()
+    upload = ContentFile(image, name=name)
+    attachment = do_add_attachment(locked, actor=actor, upload=upload, field='signed_form', at=now)
     locked = lock_ticket(locked)
     before = {k: locked.data.get(k) for k in ('signed_form', 'customer_signer')}
     after = {'signed_form': [*(locked.data.get('signed_form') or []), attachment.pk], 'customer_signer': signer}
     locked.data = {**locked.data, **after}
-    now = timezone.now()
     touch(locked, now, 'data')
     changes = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     events.record_event(locked, actor=actor, kind=EventKind.FIELDS_CHANGED, changes=changes, at=now)
     _keep_current(ticket, locked)
-    do_issue_work_order(ticket, actor=actor)
+    do_issue_work_order(ticket, actor=actor, at=now)
     return attachment

@@ -20,10 +20,18 @@ def work_order_signed(ctx: TransitionContext) -> str | None:
     )
 
 
+@guard('work_order_not_signed')
+def work_order_not_signed(ctx: TransitionContext) -> str | None:
+    """SD-04: the form the customer signed is the record of the work; once signed it is not filled in again."""
+    if ctx.ticket.data.get('signed_form'):
+        return _('The customer has already signed the work order; the signed form cannot be changed.')
+    return None
+
+
 @effect('issue_work_order')
 def issue_work_order(ctx: TransitionContext) -> None:
     """SD-05: the electronic work order (SD-04 form, two copies) is generated as a PDF and attached to the ticket
-    when the engineer goes onsite, and again when the form is filled in or completed."""
+    when the engineer goes onsite, and again when the form is filled in (the signature makes it once more)."""
     from .actions import do_issue_work_order
 
-    do_issue_work_order(ctx.ticket, actor=ctx.actor)
+    do_issue_work_order(ctx.ticket, actor=ctx.actor, at=ctx.ticket.updated_at)  # the transition's own instant

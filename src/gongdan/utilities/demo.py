@@ -619,13 +619,14 @@ class TicketFactory:
                 return do_transition(ticket, 'fixed_remotely', actor=ticket.assignee, values=values, at=at)
             case 'go_onsite':
                 state['onsite'] = True
-                values = {'remote_steps': '已远程登录检查并尝试重启相关服务，故障依旧，需到现场处理。'}
+                values = {'remote_steps': '已远程登录检查设备状态，并尝试重启相关服务。'}
+                values['remote_failure_reason'] = rng.choice(
+                    ['重启后故障依旧，判断为硬件故障，需到现场处理。', '设备已无法远程登录，需到现场检查。']
+                )
                 values['repair_unit'] = f'运维中心{ticket.team.name}'
                 return do_transition(ticket, 'go_onsite', actor=ticket.assignee, values=values, at=at)
             case 'complete_onsite':
-                return do_transition(
-                    ticket, 'complete_onsite', actor=ticket.assignee, values=self._repair_form(ticket, at), at=at
-                )
+                return self._complete_onsite(ticket, at)
             case 'duty_lead_report':
                 values = {
                     'fault_cause': resolution.split('，')[0],
@@ -656,6 +657,26 @@ class TicketFactory:
             case 'archive':
                 return do_transition(ticket, 'archive', actor=u['agent'], at=at)
         raise ValueError(f'unknown demo step {step!r}')
+
+    def _complete_onsite(self, ticket: Ticket, at: dt.datetime) -> Ticket:
+        """SD-04/SD-05: the customer signs the work order — on the engineer's tablet (a few) or on the printed
+        copy, whose scan is registered on return — and only then is the onsite work completed."""
+        from gongdan.repairs.actions import do_sign_work_order
+        from gongdan.workflow.actions import do_transition_with_uploads
+
+        from .demo_repairs import signature_png, signed_scan
+
+        rng, form = self.rng, self._repair_form(ticket, at)
+        signer = ticket.data.get('reporter_name') or '客户'
+        if rng.random() < 0.3:
+            do_sign_work_order(
+                ticket, actor=ticket.assignee, image=signature_png(rng), signer=signer, at=at - dt.timedelta(minutes=8)
+            )
+            return do_transition(ticket, 'complete_onsite', actor=ticket.assignee, values=form, at=at)
+        uploads = {'signed_form': [signed_scan(rng, ticket.number)]}
+        return do_transition_with_uploads(
+            ticket, 'complete_onsite', actor=ticket.assignee, uploads=uploads, values=form, at=at
+        )
 
     def _repair_form(self, ticket: Ticket, at: dt.datetime) -> dict:
         """The repair/maintenance form (维修维护单, SD-04) of an onsite repair."""
@@ -825,6 +846,9 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
         from .demo_redflag import build_red_flags
 
         states.update(build_red_flags(directory))
+    from .demo_repairs import build_knowledge  # SD-06: articles, and drafts written from solved tickets
+
+    knowledge = build_knowledge(directory)
     return {
         'accounts': len(directory.users),
         'customers': len(directory.customers),
@@ -833,6 +857,7 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
         'states': dict(states),
         'tickets_total': Ticket.objects.count(),
         'billing': billing,
+        'knowledge': dict(knowledge),
     }
 
 

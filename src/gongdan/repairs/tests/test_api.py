@@ -170,11 +170,14 @@ def test_fault_maintenance_main_path_remote_then_onsite(org, processes):
     signed_pdf = Attachment.objects.get(pk=ticket.data['work_order'][0])
     assert signed_pdf.pk != second.pk  # made again, with the signature in the reporting unit's box
     assert b'/Subtype /Image' in signed_pdf.file.open('rb').read()
+    # What the customer signed is not filled in again (SD-04).
+    response = take(org.engineer, ticket, 'fill_repair_form', {**REPAIR_FORM, 'handling': '改过的处理方式'})
+    assert response.status_code == 403 and response.json()['code'] == 'guard_refused'
 
     response = take(org.engineer, ticket, 'complete_onsite', revision=ticket.revision)
     assert response.status_code == 200, response.content
     ticket.refresh_from_db()
-    assert ticket.state == 'fixed'
+    assert ticket.state == 'fixed' and ticket.data['work_order'] == [signed_pdf.pk]  # the signed one stays
 
     # SD-05: the duty lead's report: departure, arrival, cause, recovery time, handler, result.
     response = take(org.dutylead, ticket, 'duty_lead_report', {'fault_cause': '光模块老化'})
