@@ -8,7 +8,9 @@ the attachment ids in Ticket.data, so that the transition guards and the ticket 
 
 from __future__ import annotations
 
+import contextlib
 import io
+from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from django.core.files.base import ContentFile
@@ -31,6 +33,23 @@ PNG_MAGIC = b'\x89PNG\r\n\x1a\n'
 SIGNATURE_MAX_BYTES = 2 * 1024 * 1024
 SIGNATURE_MAX_SIDE = 4000
 SIGNER_MAX_LENGTH = 50
+# Rendering a work order costs ~0.4 s (font subsetting). Bulk loads of past repairs (the demo's history, imports)
+# switch it off for the effect with without_work_order_pdfs(): those paper work orders were printed long ago.
+_RENDER = ContextVar('gongdan_work_order_pdfs', default=True)
+
+
+@contextlib.contextmanager
+def without_work_order_pdfs():
+    """Within this block the ``issue_work_order`` effect makes no PDF (bulk loads of past repairs only)."""
+    token = _RENDER.set(False)
+    try:
+        yield
+    finally:
+        _RENDER.reset(token)
+
+
+def work_order_pdfs_enabled() -> bool:
+    return _RENDER.get()
 
 
 def has_work_order(ticket: Ticket) -> bool:

@@ -32,6 +32,8 @@ def work_order_not_signed(ctx: TransitionContext) -> str | None:
 def issue_work_order(ctx: TransitionContext) -> None:
     """SD-05: the electronic work order (SD-04 form, two copies) is generated as a PDF and attached to the ticket
     when the engineer goes onsite, and again when the form is filled in (the signature makes it once more)."""
-    from .actions import do_issue_work_order
+    from .actions import do_issue_work_order, work_order_pdfs_enabled
 
+    if not work_order_pdfs_enabled():  # a bulk load of past repairs (actions.without_work_order_pdfs)
+        return
     do_issue_work_order(ctx.ticket, actor=ctx.actor, at=ctx.ticket.updated_at)  # the transition's own instant
