@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     'gongdan.callbacks',
     'gongdan.notices',
     'gongdan.crc',
+    'gongdan.repairs',
+    'gongdan.knowledge',
 ]
 
 # The gongdan.utilities.middleware classes are the usual ones (subclasses) that step aside for an API call

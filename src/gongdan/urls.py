@@ -17,6 +17,8 @@ urlpatterns = [
     path('', include('gongdan.emergencies.urls')),
     path('', include('gongdan.callbacks.urls')),
     path('', include('gongdan.notices.urls')),
+    path('', include('gongdan.repairs.urls')),
+    path('', include('gongdan.knowledge.urls')),
     path('', include('gongdan.calendars.urls')),
     path('', include('gongdan.idc.urls')),
     path('', include('gongdan.billing.urls')),

@@ -515,8 +515,11 @@ def do_add_attachment(
     is_internal: bool = False,
     comment: Comment | None = None,
     field: str = '',
+    at=None,
 ) -> Attachment:
-    """Store an uploaded file with the ticket (outside the web root) and record it in the timeline."""
+    """Store an uploaded file with the ticket (outside the web root) and record it in the timeline.
+
+    ``at`` backdates the upload (demo data, and files made by a backdated transition's effects); default now."""
     limit = settings.GONGDAN_ATTACHMENT_MAX_BYTES
     if upload.size is None or upload.size > limit:
         raise InvalidInput(
@@ -527,7 +530,7 @@ def do_add_attachment(
     if is_internal and actor.customer_id is not None:
         raise NotAllowed(_('Customers cannot add internal attachments.'))
     ticket = lock_ticket(ticket)
-    now = timezone.now()
+    now = at or timezone.now()
     filename = sanitize_filename(getattr(upload, 'name', '') or 'file')
     digest = hashlib.sha256()
     for chunk in upload.chunks():

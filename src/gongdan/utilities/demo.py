@@ -38,6 +38,7 @@ SD_TICKETS = 260
 VISIT_TICKETS = 80
 EMAIL_DOMAIN = 'demo.gongdan.example'
 RECENT = dt.timedelta(days=14)  # tickets younger than this are often still open
+PDF_RECENT = dt.timedelta(days=6)  # onsite repairs younger than this get their work order PDF in the demo
 
 # code, name, kind, parent code, head username
 ORG_UNITS = [
@@ -581,7 +582,8 @@ class TicketFactory:
             at=created,
         )
         story = Story(rng, created, self.now)
-        state = {'category': category, 'actor': actor, 'onsite': False}
+        # The work order PDFs (~0.4 s each, SD-05) are made for the last days' onsite repairs only.
+        state = {'category': category, 'actor': actor, 'onsite': False, 'recent': self.now - created < PDF_RECENT}
         for step in _sd_plan(rng, recent=self.now - created < RECENT, force=force):
             if not story.advance(*SD_DELAYS[step]):
                 break
@@ -638,13 +640,19 @@ class TicketFactory:
                 return do_transition(ticket, 'fixed_remotely', actor=ticket.assignee, values=values, at=at)
             case 'go_onsite':
                 state['onsite'] = True
-                values = {'remote_steps': '已远程登录检查并尝试重启相关服务，故障依旧，需到现场处理。'}
-                values['repair_unit'] = f'运维中心{ticket.team.name}'
-                return do_transition(ticket, 'go_onsite', actor=ticket.assignee, values=values, at=at)
-            case 'complete_onsite':
-                return do_transition(
-                    ticket, 'complete_onsite', actor=ticket.assignee, values=self._repair_form(ticket, at), at=at
+                values = {'remote_steps': '已远程登录检查设备状态，并尝试重启相关服务。'}
+                values['remote_failure_reason'] = rng.choice(
+                    ['重启后故障依旧，判断为硬件故障，需到现场处理。', '设备已无法远程登录，需到现场检查。']
                 )
+                values['repair_unit'] = f'运维中心{ticket.team.name}'
+                if state['recent']:
+                    return do_transition(ticket, 'go_onsite', actor=ticket.assignee, values=values, at=at)
+                from gongdan.repairs.actions import without_work_order_pdfs
+
+                with without_work_order_pdfs():
+                    return do_transition(ticket, 'go_onsite', actor=ticket.assignee, values=values, at=at)
+            case 'complete_onsite':
+                return self._complete_onsite(ticket, at)
             case 'duty_lead_report':
                 values = {
                     'fault_cause': resolution.split('，')[0],
@@ -675,6 +683,26 @@ class TicketFactory:
             case 'archive':
                 return do_transition(ticket, 'archive', actor=u['agent'], at=at)
         raise ValueError(f'unknown demo step {step!r}')
+
+    def _complete_onsite(self, ticket: Ticket, at: dt.datetime) -> Ticket:
+        """SD-04/SD-05: the customer signs the work order — on the engineer's tablet (a few) or on the printed
+        copy, whose scan is registered on return — and only then is the onsite work completed."""
+        from gongdan.repairs.actions import do_sign_work_order
+        from gongdan.workflow.actions import do_transition_with_uploads
+
+        from .demo_repairs import signature_png, signed_scan
+
+        rng, form = self.rng, self._repair_form(ticket, at)
+        signer = ticket.data.get('reporter_name') or '客户'
+        if ticket.data.get('work_order') and rng.random() < 0.3:
+            do_sign_work_order(
+                ticket, actor=ticket.assignee, image=signature_png(rng), signer=signer, at=at - dt.timedelta(minutes=8)
+            )
+            return do_transition(ticket, 'complete_onsite', actor=ticket.assignee, values=form, at=at)
+        uploads = {'signed_form': [signed_scan(rng, ticket.number)]}
+        return do_transition_with_uploads(
+            ticket, 'complete_onsite', actor=ticket.assignee, uploads=uploads, values=form, at=at
+        )
 
     def _repair_form(self, ticket: Ticket, at: dt.datetime) -> dict:
         """The repair/maintenance form (维修维护单, SD-04) of an onsite repair."""
@@ -860,6 +888,9 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
 
         states.update(build_crc_work(directory))
     states.update(_callback_demo(directory, tickets=tickets))
+    from .demo_repairs import build_knowledge  # SD-06: articles, and drafts written from solved tickets
+
+    knowledge = build_knowledge(directory)
     from gongdan.reports.actions import do_rebuild_rollup  # the wall's daily figures at once, not after a minute
 
     do_rebuild_rollup()
@@ -871,6 +902,7 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
         'states': dict(states),
         'tickets_total': Ticket.objects.count(),
         'billing': billing,
+        'knowledge': dict(knowledge),
     }
 
 

@@ -209,7 +209,12 @@ def do_transition_with_uploads(
                 for upload in files:
                     try:
                         attachment = do_add_attachment(
-                            locked, actor=actor, upload=upload, field=key, is_internal=not field.customer_visible
+                            locked,
+                            actor=actor,
+                            upload=upload,
+                            field=key,
+                            is_internal=not field.customer_visible,
+                            at=kwargs.get('at'),
                         )
                     except InvalidInput as exc:
                         reasons = [m for msgs in exc.fields.values() for m in msgs]

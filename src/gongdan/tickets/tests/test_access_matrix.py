@@ -88,6 +88,16 @@ ROUTE_ACCESS: dict[str, str] = {
     'reports:wall_json': 'login-required',
     'reports:kpis': 'login-required',
     'reports:report': 'login-required',
+    # --- agent UI: the repair work order and its signature pad (repairs/urls.py); customers 404 (SD-04/SD-05)
+    'repairs:work_order_card': 'ticket-scoped',
+    'repairs:work_order_sign': 'ticket-scoped',
+    # --- the knowledge base (knowledge/urls.py): staff and customers, filtered by knowledge.queries (SD-06)
+    'knowledge:article_list': 'login-required',
+    'knowledge:article_create': 'login-required',
+    'knowledge:article': 'login-required',
+    'knowledge:article_edit': 'login-required',
+    'knowledge:article_publish': 'login-required',
+    'knowledge:draft_from_ticket': 'ticket-scoped',
     # --- agent UI: emergencies and the 24-hour contact list (emergencies/urls.py); customers 404 (CSC-01/02/05)
     'emergencies:ticket_emergency': 'ticket-scoped',
     'emergencies:ticket_emergency_decide': 'ticket-scoped',
@@ -150,6 +160,13 @@ ROUTE_ACCESS: dict[str, str] = {
     'api-idc-allocation-detail': 'api-list',
     'api-idc-allocation-activate': 'api-list',
     'api-idc-allocation-release': 'api-list',
+    # repair work order (repairs/api/urls.py) and the knowledge base (knowledge/api/urls.py; knowledge/tests)
+    'api-ticket-work-order': 'api-ticket-scoped',
+    'api-ticket-work-order-signature': 'api-ticket-scoped',
+    'api-ticket-knowledge-draft': 'api-ticket-scoped',
+    'api-knowledge-article-list': 'api-list',
+    'api-knowledge-article-detail': 'api-list',
+    'api-knowledge-article-publish': 'api-list',
     'api-ticket-emergency': 'api-ticket-scoped',
     'api-ticket-emergency-decide': 'api-ticket-scoped',
     'api-emergency-list': 'api-list',

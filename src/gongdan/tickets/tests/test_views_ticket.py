@@ -450,7 +450,12 @@ def test_onsite_repair_form_with_parts_table_and_signed_form(client, org, proces
     )
     do_transition(ticket, 'dispatch', actor=org.agent, values={'category': 'machine_room'})
     do_transition(ticket, 'assign_engineer', actor=org.dutylead, values={'engineer': org.engineer.pk})
-    do_transition(ticket, 'go_onsite', actor=org.engineer, values={'remote_steps': '远程无法连接'})
+    do_transition(
+        ticket,
+        'go_onsite',
+        actor=org.engineer,
+        values={'remote_steps': '远程无法连接', 'remote_failure_reason': '设备离线'},
+    )
     ticket.refresh_from_db()
     client.force_login(org.engineer)
     url = reverse('tickets:ticket_action', args=[ticket.number, 'complete_onsite'])
@@ -496,7 +501,12 @@ def test_failed_transition_keeps_no_uploaded_files(client, org, processes):
     )
     do_transition(ticket, 'dispatch', actor=org.agent, values={'category': 'machine_room'})
     do_transition(ticket, 'assign_engineer', actor=org.dutylead, values={'engineer': org.engineer.pk})
-    do_transition(ticket, 'go_onsite', actor=org.engineer, values={'remote_steps': '远程无法连接'})
+    do_transition(
+        ticket,
+        'go_onsite',
+        actor=org.engineer,
+        values={'remote_steps': '远程无法连接', 'remote_failure_reason': '设备离线'},
+    )
     ticket.refresh_from_db()
     client.force_login(org.engineer)
     response = client.post(
@@ -516,7 +526,7 @@ def test_failed_transition_keeps_no_uploaded_files(client, org, processes):
     )
     assert response.status_code == 400
     assert 'invalid-feedback' in field_block(response.content.decode(), 'parts')
-    assert not Attachment.objects.exists()
+    assert not Attachment.objects.filter(field='signed_form').exists()  # the work order of go_onsite stays
     ticket.refresh_from_db()
     assert ticket.state == 'onsite'
 
