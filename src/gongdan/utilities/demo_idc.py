@@ -8,6 +8,7 @@ uplink ports, and servers, addresses, ports and bandwidth for the demo customers
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import random
 from decimal import Decimal
@@ -24,9 +25,9 @@ ROOM_KEY = 'sz-a'
 MODELS = [('Dell PowerEdge R740', 2, '2.2'), ('华为 FusionServer 2288H V5', 2, '2.4'), ('浪潮 NF5180M5', 1, '1.3')]
 # rack name, height, budget (A), whole-rack customer, {customer: servers}
 RACKS = [
-    ('A-01', 42, '40', None, {'dingxin': 6, 'yunfan': 5, 'hengtong': 3, 'qiming': 2}),
+    ('A-01', 42, '40', None, {'dingxin': 6, 'yunfan': 1, 'hengtong': 3, 'qiming': 2}),
     ('A-02', 42, '16', None, {'dingxin': 3, 'binhai-gov': 2}),
-    ('A-03', 42, '32', None, {'yunfan': 5, 'binhai-gov': 4}),
+    ('A-03', 42, '32', None, {'dingxin': 5, 'binhai-gov': 4}),
     ('A-04', 42, '32', None, {}),
     ('A-05', 42, '32', 'jcbank', {'jcbank': 10}),
     ('B-01', 42, '20', None, {'qiming': 2, 'hengtong': 2}),
@@ -57,6 +58,7 @@ def build_idc_demo(directory: Directory) -> int:
     switch = actions.do_create_device(room, actor=admin, name='A栋接入交换机-01', kind='switch', model='华为 S5735')
     ports = [actions.do_create_port(switch, actor=admin, name=f'GE1/0/{n}', vlan=vlan) for n in range(1, 25)]
     devices = 0
+    named = collections.Counter()
     for name, height, budget, whole, servers in RACKS:
         rack = actions.do_create_rack(
             room,
@@ -68,7 +70,9 @@ def build_idc_demo(directory: Directory) -> int:
         )
         for code, count in servers.items():
             for _n in range(count):
-                devices += _rack_server(room, rack, customers[code], rng, admin, devices)
+                # Named per customer (dingxin-001 …): 云帆网络, in arrears, has exactly one server, yunfan-001 (IDC-07).
+                devices += _rack_server(room, rack, customers[code], rng, admin, named[code])
+                named[code] += 1
     _fill(room, admin, customers)
     for index, (code, (committed, burst)) in enumerate(BANDWIDTH.items()):
         actions.do_reserve_port(ports[index], actor=admin, customer=customers[code], status='active')

@@ -158,7 +158,7 @@ def build_idc_ops(directory: Directory, *, now: dt.datetime | None = None) -> Co
         'idc_remote_op',
         'yunfan',
         '云帆网络紧急拔网线',
-        {**remote, 'server': 'yunfan-004', 'operation': 'unplug_cable', 'details': '服务器疑似被入侵，立即断网'},
+        {**remote, 'server': 'yunfan-001', 'operation': 'unplug_cable', 'details': '服务器疑似被入侵，立即断网'},
         now - 5 * H,
     )
     t = do_transition(

@@ -1,7 +1,10 @@
 """The demo tickets of the IDC day-to-day processes (utilities/demo_idc_ops.py): each process shows tickets in
 interesting states, made through the actions, once (IDC-07 to IDC-11)."""
 
+from gongdan.customers.models import Customer
 from gongdan.idc.models import Allocation
+from gongdan.idc.queries import customer_device_count
+from gongdan.idc.queries_ops import last_server_arrears_reason
 from gongdan.sla.models import Clock
 from gongdan.tickets.models import Ticket
 from gongdan.utilities.demo import build_demo, sync_reference_data
@@ -32,3 +35,14 @@ def test_demo_idc_ops_tickets_in_several_states(processes):
     due = Ticket.objects.get(process__key='idc_remote_op', state='letter_due')
     assert Clock.objects.get(ticket=due, key='letter_due').status == 'running'
     assert build_idc_ops(sync_reference_data()) == {}  # once
+
+
+def test_demo_customer_in_arrears_has_a_single_server_so_idc07_refuses_unracking_it(processes):
+    """Issue #4 demo data: 云帆网络 is in arrears with one server (yunfan-001), so the last-server gate of IDC-07
+    can be seen refusing in the demo."""
+    build_demo(tickets=False)
+    yunfan = Customer.objects.get(code='yunfan')
+    assert customer_device_count(yunfan) == 1
+    assert Allocation.objects.filter(customer=yunfan, device__name='yunfan-001').exists()
+    reason = last_server_arrears_reason(yunfan)
+    assert reason is not None and '云帆网络' in reason and '¥' in reason
