@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     'gongdan.idc',
     'gongdan.billing',
     'gongdan.emergencies',
+    'gongdan.inspections',
 ]
 
 # The gongdan.utilities.middleware classes are the usual ones (subclasses) that step aside for an API call

@@ -11,6 +11,7 @@ urlpatterns = [
     path('i18n/', include('django.conf.urls.i18n')),
     path('notifications/', include('gongdan.notifications.urls')),
     path('complaints/', include('gongdan.complaints.urls')),
+    path('inspections/', include('gongdan.inspections.urls')),
     path('jsi18n/', JavaScriptCatalog.as_view(), name='javascript-catalog'),
     path('', include('gongdan.emergencies.urls')),
     path('', include('gongdan.calendars.urls')),
