@@ -33,6 +33,7 @@ urlpatterns = [
     path('', include('gongdan.billing.api.urls')),
     path('', include('gongdan.emergencies.api.urls')),
     path('', include('gongdan.inspections.api.urls')),
+    path('', include('gongdan.projectdocs.api.urls')),
     path('schema/', SpectacularAPIView.as_view(), name='api-schema'),
     path('docs/', SpectacularSwaggerView.as_view(url_name='api-schema'), name='api-docs'),
     re_path(r'^(?P<path>.*)$', not_found),

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     'gongdan.billing',
     'gongdan.emergencies',
     'gongdan.inspections',
+    'gongdan.projectdocs',
 ]
 
 # The gongdan.utilities.middleware classes are the usual ones (subclasses) that step aside for an API call

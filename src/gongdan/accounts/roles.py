@@ -27,6 +27,9 @@ BUILTIN_ROLES: list[tuple[str, str, str, str, bool]] = [
     # databases by emergencies/migrations/0002_roles.py.
     ('engineering_manager', '工程服务经理', 'Engineering manager', 'all', True),
     ('quality', '质量管理（CSQ）', 'Quality (CSQ)', 'all', True),
+    # SVC-07 (projectdocs): the project department hands over project documentation and files changes to running
+    # projects. Seeded for existing databases by projectdocs/migrations/0001_roles.py.
+    ('project_dept', '项目部', 'Project department', 'own', True),
 ]
 
 BUILTIN_ROLE_KEYS = frozenset(r[0] for r in BUILTIN_ROLES)

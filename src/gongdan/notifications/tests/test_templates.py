@@ -78,7 +78,8 @@ SAMPLES = {
     },
     'emergency.rejected': {'decided_by': '工程服务经理', 'comment': '有备用路由'},
 }
-TICKETLESS = {'complaint.daily_summary', 'inspection.daily_report'}  # not about one ticket: no ticket number in the subject
+# not about one ticket: no ticket number in the subject
+TICKETLESS = {'complaint.daily_summary', 'inspection.daily_report'}
 # Event types that are not about a ticket (their subject names their own number).
 NO_TICKET = {'billing.payment_notice'}
 ZH = {

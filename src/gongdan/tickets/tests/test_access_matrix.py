@@ -135,6 +135,8 @@ ROUTE_ACCESS: dict[str, str] = {
     'api-ticket-inspection': 'api-ticket-scoped',
     'api-inspection-plan-list': 'api-list',
     'api-inspection-daily-report': 'api-list',
+    'api-ticket-archive-files': 'api-ticket-scoped',
+    'api-ticket-archive-file': 'api-ticket-scoped',
     'api-paging-contact-list': 'api-list',
     'api-paging-contact-detail': 'api-list',
     'api-schema': 'api-schema',
