@@ -156,6 +156,7 @@ def do_file_inspection(plan: InspectionPlan, slot: dt.datetime, *, now: dt.datet
                 title=_('{plan} {when}').format(plan=plan.name, when=local.strftime('%Y-%m-%d %H:%M')),
                 channel=Channel.INTERNAL,
                 values={'plan_key': plan.key, 'slot': slot.isoformat()},
+                at=now,
             )
             with transaction.atomic():
                 inspection = Inspection.objects.create(plan=plan, slot=slot, ticket=ticket, created_at=now)
@@ -188,7 +189,7 @@ def do_file_inspection(plan: InspectionPlan, slot: dt.datetime, *, now: dt.datet
 # --- the checklist -------------------------------------------------------------------------------------------------
 @transaction.atomic
 def do_record_check(
-    check: InspectionCheck, *, actor: User, result: str, notes: str = '', severity: str = ''
+    check: InspectionCheck, *, actor: User, result: str, notes: str = '', severity: str = '', at=None
 ) -> InspectionCheck:
     """Record the result of one checklist item: normal, or abnormal with notes and a severity (SVC-11).
 
@@ -196,7 +197,8 @@ def do_record_check(
     result needs notes; its severity defaults to urgent for an item marked urgent, minor otherwise. A major or
     urgent abnormal result opens a fault ticket at once (``sd_event``, SVC-12: fault information from the
     inspector), linked to the check, and tells the network administrator and the general managers (notification
-    ``inspection.urgent_fault``). One FIELDS_CHANGED event on the inspection ticket per change.
+    ``inspection.urgent_fault``). One FIELDS_CHANGED event on the inspection ticket per change. ``at``: the time
+    of the check (backdated demo data; default now).
     """
     ticket = lock_ticket(check.inspection.ticket)
     check = InspectionCheck.objects.select_for_update().get(pk=check.pk)
@@ -221,7 +223,7 @@ def do_record_check(
     before = (check.result, check.severity, check.notes)
     if before == (result, severity, notes):
         return check
-    now = timezone.now()
+    now = at or timezone.now()
     check.result, check.severity, check.notes = result, severity, notes
     check.checked_by, check.checked_at = actor, now
     check.save(update_fields=['result', 'severity', 'notes', 'checked_by', 'checked_at'])
@@ -268,6 +270,7 @@ def _open_fault_ticket(check: InspectionCheck, ticket: Ticket, *, actor: User, n
         priority='p1' if check.severity == Severity.URGENT else 'p2',
         channel=Channel.INTERNAL,
         requester=actor,
+        at=now,
         values={
             'reporter_unit': _('System inspection'),
             'reporter_name': reporter.get_full_name() or reporter.username,

@@ -106,6 +106,7 @@ ACCOUNTS = [
     DemoAccount('crc_eng', '丁浩', ('engineer',), 'crc'),
     DemoAccount('crc_data_lead', '任杰', ('duty_lead',), 'crc'),
     DemoAccount('crc_data_eng', '姚远', ('engineer',), 'crc'),
+    DemoAccount('projdept', '田野', ('project_dept',), 'csc'),  # SVC-07: hands over project documentation
 ]
 DEMO_USERNAMES = tuple(a.username for a in ACCOUNTS)
 
@@ -825,6 +826,11 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
         from .demo_redflag import build_red_flags
 
         states.update(build_red_flags(directory))
+        from .demo_inspections import build_inspections  # SVC-11: plans and inspection rounds
+        from .demo_projectdocs import build_projectdocs  # SVC-07: handovers and access requests
+
+        states.update(build_inspections(directory))
+        states.update(build_projectdocs(directory))
     return {
         'accounts': len(directory.users),
         'customers': len(directory.customers),
