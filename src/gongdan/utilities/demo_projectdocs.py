@@ -58,7 +58,8 @@ def build_projectdocs(directory: Directory, *, now: dt.datetime | None = None) -
     )  # fmt: skip
     project = do_transition(project, 'receive', actor=docadmin, at=start + 3 * H)
     project = do_transition(
-        project, 'accept', actor=docadmin, values={**MATCH, 'archive_location': '资料室A柜3层', 'review_opinion': '三版一致'},
+        project, 'accept', actor=docadmin,
+        values={**MATCH, 'archive_location': '资料室A柜3层', 'review_opinion': '三版一致'},
         at=start + D,
     )  # fmt: skip
     for name, content in (
@@ -84,7 +85,8 @@ def build_projectdocs(directory: Directory, *, now: dt.datetime | None = None) -
     )  # fmt: skip
     failed = do_transition(failed, 'receive', actor=docadmin, at=at + H)
     failed = do_transition(
-        failed, 'reject', actor=docadmin, values={'web_matches': False, 'review_opinion': '网站版图纸版本与纸质版不一致'},
+        failed, 'reject', actor=docadmin,
+        values={'web_matches': False, 'review_opinion': '网站版图纸版本与纸质版不一致'},
         comment='请统一图纸版本后重新移交', at=at + D,
     )  # fmt: skip
     filed.append(failed)
@@ -111,6 +113,6 @@ def build_projectdocs(directory: Directory, *, now: dt.datetime | None = None) -
             title='查阅城域网二期验收报告',
             values={'project_ticket': project.number, 'purpose': '编写网络优化方案'},
             at=now - 4 * H,
-        )  # fmt: skip
+        )
     )
     return Counter((t.process.key, t.state) for t in filed)
