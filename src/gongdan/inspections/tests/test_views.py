@@ -35,3 +35,10 @@ def test_svc11_checklist_page_records_a_check_with_htmx(desk, client):
     assert refused.status_code == 302
     check.refresh_from_db()
     assert check.result == 'normal'
+
+
+def test_svc11_ticket_page_links_the_checklist(desk, client):
+    [inspection] = do_schedule_inspections(now=SLOT)
+    client.force_login(desk.inspector)
+    page = client.get(f'/tickets/{inspection.ticket.number}/').content.decode()
+    assert f'/inspections/tickets/{inspection.ticket.number}/' in page
