@@ -153,7 +153,7 @@ def do_file_inspection(plan: InspectionPlan, slot: dt.datetime, *, now: dt.datet
                 PROCESS_KEY,
                 actor=plan.inspector,
                 requester=plan.inspector,
-                title=_('{plan} {when}').format(plan=plan.name, when=local.strftime('%Y-%m-%d %H:%M')),
+                title=_('{plan} ({when})').format(plan=plan.name, when=local.strftime('%Y-%m-%d %H:%M')),
                 channel=Channel.INTERNAL,
                 values={'plan_key': plan.key, 'slot': slot.isoformat()},
                 at=now,

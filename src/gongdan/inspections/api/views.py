@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -57,7 +57,9 @@ class DailyReportView(APIView):
     """The daily maintenance report of ``?day=YYYY-MM-DD`` (default today, local time), of the tickets one may see."""
 
     @extend_schema(
-        summary='Daily maintenance report', parameters=[OpenApiParameter('day', str, description='YYYY-MM-DD')]
+        summary='Daily maintenance report',
+        parameters=[OpenApiParameter('day', str, description='YYYY-MM-DD')],
+        responses={200: OpenApiResponse(description='{day, rounds, rounds_total, rounds_done, findings, open_faults}')},
     )
     def get(self, request):
         queries.check_may_see_reports(request.user)

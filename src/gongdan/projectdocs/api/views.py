@@ -28,6 +28,7 @@ class ArchiveFileListView(APIView):
 
     @extend_schema(
         summary="An archived project's files (approved access)",
+        operation_id='tickets_archive_files_list',
         responses={200: OpenApiResponse(description='{project: {id, number, title}, files: [...]}')},
     )
     def get(self, request, pk: int):
