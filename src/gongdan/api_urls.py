@@ -37,6 +37,8 @@ urlpatterns = [
     path('', include('gongdan.crc.api.urls')),
     path('', include('gongdan.repairs.api.urls')),
     path('', include('gongdan.knowledge.api.urls')),
+    path('', include('gongdan.inspections.api.urls')),
+    path('', include('gongdan.projectdocs.api.urls')),
     path('schema/', SpectacularAPIView.as_view(), name='api-schema'),
     path('docs/', SpectacularSwaggerView.as_view(url_name='api-schema'), name='api-docs'),
     re_path(r'^(?P<path>.*)$', not_found),

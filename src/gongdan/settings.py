@@ -117,6 +117,8 @@ INSTALLED_APPS = [
     'gongdan.crc',
     'gongdan.repairs',
     'gongdan.knowledge',
+    'gongdan.inspections',
+    'gongdan.projectdocs',
 ]
 
 # The gongdan.utilities.middleware classes are the usual ones (subclasses) that step aside for an API call

@@ -31,6 +31,9 @@ BUILTIN_ROLES: list[tuple[str, str, str, str, bool]] = [
     # customer service approves cutovers of international circuits. Seeded by crc/migrations/0002_roles.py.
     ('province_crc', '省公司响应中心', 'Province response center', 'all', True),
     ('intl_service', '集团国际客服', 'Group international customer service', 'all', True),
+    # SVC-07 (projectdocs): the project department hands over project documentation and files changes to running
+    # projects. Seeded for existing databases by projectdocs/migrations/0001_roles.py.
+    ('project_dept', '项目部', 'Project department', 'own', True),
 ]
 
 BUILTIN_ROLE_KEYS = frozenset(r[0] for r in BUILTIN_ROLES)

@@ -113,6 +113,7 @@ ACCOUNTS = [
     DemoAccount('crc_build_lead', '秦川', ('duty_lead',), 'crc'),
     DemoAccount('province', '顾晨', ('province_crc',), 'crc'),
     DemoAccount('intl', '白雪', ('intl_service',), 'crc'),
+    DemoAccount('projdept', '叶青', ('project_dept',), 'csc'),  # SVC-07: hands over project documentation
 ]
 DEMO_USERNAMES = tuple(a.username for a in ACCOUNTS)
 
@@ -883,6 +884,11 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
         from .demo_redflag import build_red_flags
 
         states.update(build_red_flags(directory))
+        from .demo_inspections import build_inspections  # SVC-11: plans and inspection rounds
+        from .demo_projectdocs import build_projectdocs  # SVC-07: handovers and access requests
+
+        states.update(build_inspections(directory))
+        states.update(build_projectdocs(directory))
     if tickets and not Ticket.objects.filter(process__key='crc_provisioning').exists():
         from gongdan.crc.demo import build_crc_work  # CRC-04/05/08/09: checks, orders, optimizations, cutovers
 

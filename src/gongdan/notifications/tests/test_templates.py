@@ -48,6 +48,17 @@ SAMPLES = {
         'summary': {'new_total': 0, 'by_category': [], 'by_severity': [], 'new': [], 'open': [], 'closed': [],
                     'overdue': []},
     },
+    'inspection.urgent_fault': {
+        'inspection': 'XJ-20261201-0001',
+        'check': '计费系统运行状态',
+        'system': {'label': '计费系统', 'label_en': 'Billing system'},
+        'severity': {'label': '紧急', 'label_en': 'Urgent'},
+        'notes': '话单入库延迟2小时',
+    },
+    'inspection.daily_report': {
+        'day': dt.date(2026, 12, 1),
+        'report': {'rounds': [], 'rounds_total': 0, 'rounds_done': 0, 'findings': [], 'open_faults': []},
+    },
     'billing.payment_notice': {
         'customer': '云帆网络',
         'number': 'JF-202612-00003',
@@ -69,7 +80,8 @@ SAMPLES = {
     'emergency.rejected': {'decided_by': '工程服务经理', 'comment': '有备用路由'},
     'idc.resources_freed': {'customer': '云帆网络', 'resources': ['A-01 U3–U4', '203.0.113.9']},
 }
-TICKETLESS = {'complaint.daily_summary', 'reports.scheduled'}  # not about one ticket: no ticket number in the subject
+# not about one ticket: no ticket number in the subject
+TICKETLESS = {'complaint.daily_summary', 'reports.scheduled', 'inspection.daily_report'}
 # Event types that are not about a ticket (their subject names their own number).
 NO_TICKET = {'billing.payment_notice'}
 ZH = {
@@ -86,6 +98,8 @@ ZH = {
     'complaint.daily_summary': '客户投诉日报',
     'billing.payment_notice': '缴费通知单',
     'reports.scheduled': '定期报表：季报',
+    'inspection.urgent_fault': '巡检发现紧急故障',
+    'inspection.daily_report': '每日维护报告',
     'emergency.declared': '紧急事件',
     'emergency.red_flag': 'Red Flag 已确认',
     'emergency.rejected': '未确认为紧急事件',

@@ -98,6 +98,10 @@ ROUTE_ACCESS: dict[str, str] = {
     'knowledge:article_edit': 'login-required',
     'knowledge:article_publish': 'login-required',
     'knowledge:draft_from_ticket': 'ticket-scoped',
+    # --- agent UI: inspection plans, daily maintenance report, a ticket's checklist (inspections/urls.py; SVC-11)
+    'inspections:plan_list': 'login-required',
+    'inspections:daily_report': 'login-required',
+    'inspections:ticket_inspection': 'ticket-scoped',
     # --- agent UI: emergencies and the 24-hour contact list (emergencies/urls.py); customers 404 (CSC-01/02/05)
     'emergencies:ticket_emergency': 'ticket-scoped',
     'emergencies:ticket_emergency_decide': 'ticket-scoped',
@@ -170,6 +174,11 @@ ROUTE_ACCESS: dict[str, str] = {
     'api-ticket-emergency': 'api-ticket-scoped',
     'api-ticket-emergency-decide': 'api-ticket-scoped',
     'api-emergency-list': 'api-list',
+    'api-ticket-inspection': 'api-ticket-scoped',
+    'api-inspection-plan-list': 'api-list',
+    'api-inspection-daily-report': 'api-list',
+    'api-ticket-archive-files': 'api-ticket-scoped',
+    'api-ticket-archive-file': 'api-ticket-scoped',
     'api-paging-contact-list': 'api-list',
     'api-paging-contact-detail': 'api-list',
     # callbacks (callbacks/api/urls.py) and service notices (notices/api/urls.py): callbacks/tests/test_access.py,

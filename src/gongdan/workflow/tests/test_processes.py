@@ -118,7 +118,7 @@ def test_unknown_role_is_rejected(tmp_path, db):
     source = (settings.GONGDAN_PROCESSES_DIR / 'sd_event.yaml').read_text(encoding='utf-8')
     (tmp_path / 'sd_event.yaml').write_text(
         source.replace(
-            'roles: [agent, acceptance_engineer, customer_contact, administrator]', 'roles: [agent, wizard]'
+            'roles: [agent, acceptance_engineer, customer_contact, inspector, administrator]', 'roles: [agent, wizard]'
         ),
         encoding='utf-8',
     )
