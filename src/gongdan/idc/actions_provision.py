@@ -13,9 +13,10 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gongdan.tickets import events
@@ -233,7 +234,9 @@ def do_attach_service_documents(ticket: Ticket, *, actor: User, at=None) -> list
             'rack__room', 'prefix', 'port__device'
         )
     )
-    lines = [allocation_text(a) for a in held]
+    # The documents are in the service center's language (settings.LANGUAGE_CODE), whatever the actor's is.
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [allocation_text(a) for a in held]
     files = [
         (f'{ticket.number}-IDC服务确认单.pdf', render_service_confirmation(ticket, lines)),
         (f'{ticket.number}-IDC服务通知书.pdf', render_service_notice(ticket, lines)),

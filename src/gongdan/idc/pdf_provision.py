@@ -43,7 +43,7 @@ def _facts(pdf, ticket: Ticket) -> None:
     choice = next((c for c in kind.choices if c.value == ticket.data.get('order_kind')), None)
     facts = [
         (_('Customer'), ticket.customer.name if ticket.customer_id else '—'),
-        (_('Order'), choice.label if choice else '—'),
+        (_('Order type'), choice.label if choice else '—'),
         (_('Service date'), ticket.data.get('service_date') or '—'),
         (_('Issued on'), timezone.localdate().isoformat()),
     ]

@@ -185,7 +185,7 @@ def upload(client, tid, name='确认单-盖章.pdf'):
     return response.json()['id']
 
 
-def test_idc05_new_customer_main_path(shop):
+def test_idc05_new_customer_main_path(shop, monkeypatch):
     """IDC-05 main path: presales files the order; the service center checks it is complete and sends it to ops;
     ops allocate the rack position and two IPs (reserved, each a timeline row); the service center tells the
     customer (a reply naming IP, gateway, netmask and rack position); after racking the confirmation and notice
@@ -227,8 +227,17 @@ def test_idc05_new_customer_main_path(shop):
     mine = api(shop.customer_user_a).get(f'/api/v1/tickets/{tid}/comments/').json()['results']
     assert any('B-07 U1–U2' in c['body'] for c in mine)
 
+    from gongdan.idc import pdf_provision
+
+    printed, render = [], pdf_provision.render_service_confirmation
+    monkeypatch.setattr(
+        pdf_provision, 'render_service_confirmation', lambda t, lines, **kw: printed.extend(lines) or render(t, lines)
+    )
     body = act(ops, tid, 'racked', {'racking_notes': '两台服务器已上架加电'})
     assert body['state'] == 'awaiting_confirmation'
+    # The documents speak the service center's language even though this API caller works in English.
+    assert '机柜位置：B-07 U1–U2（B机房）' in printed
+    assert 'IP地址：203.0.113.2，网关 203.0.113.1，掩码 255.255.255.248' in printed
     assert set(Allocation.objects.filter(ticket_id=tid).values_list('status', flat=True)) == {'active'}
     documents = Attachment.objects.filter(ticket_id=tid).order_by('id')
     assert [d.filename for d in documents] == [
