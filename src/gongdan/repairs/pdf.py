@@ -66,7 +66,7 @@ def form_rows(ticket: Ticket, *, engineer_name: str = '') -> list[tuple[str, str
         (_label(spec, 'repair_time'), _when(data.get('repair_time'))),
         (_label(spec, 'repair_kind'), _choice(spec, 'repair_kind', data.get('repair_kind'))),
         (_label(spec, 'test_result'), _choice(spec, 'test_result', data.get('test_result'))),
-        (_('Engineer'), engineer_name),
+        (_('Repair engineer'), engineer_name),
     ]
 
 
