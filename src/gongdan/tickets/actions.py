@@ -7,6 +7,7 @@ queue them with ``transaction.on_commit``.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import mimetypes
 import re
@@ -566,3 +567,40 @@ def do_add_attachment(
         attachment.file.storage.delete(attachment.file.name)
         raise
     return attachment
+
+
+ORPHAN_FILE_GRACE = datetime.timedelta(hours=24)
+
+
+def _stored_names(storage, folder: str = ''):
+    """Every file name under ``folder`` of a storage, walking its sub-folders (Storage API: works for any backend)."""
+    folders, files = storage.listdir(folder)
+    for name in files:
+        yield f'{folder}/{name}' if folder else name
+    for sub in folders:
+        yield from _stored_names(storage, f'{folder}/{sub}' if folder else sub)
+
+
+def do_remove_orphan_attachment_files(*, actor: User | None = None, now=None) -> list[str]:
+    """Delete stored attachment files that no attachment row names, once they are a day old.
+
+    A file is written to the storage before its row is committed; when an outer transaction rolls back (a transition
+    whose effect attached a generated PDF and then failed a later guard, a worker killed mid-way) the row is gone and
+    the file stays. The grace period keeps the files of transactions still in flight. Returns the names removed.
+    ``actor`` is accepted for the actions' signature; the worker runs it without one."""
+    storage = Attachment._meta.get_field('file').storage
+    now = now or timezone.now()
+    try:
+        names = list(_stored_names(storage))
+    except FileNotFoundError:  # nothing was ever uploaded
+        return []
+    known = set(Attachment.objects.filter(file__in=names).values_list('file', flat=True)) if len(names) < 5000 else None
+    if known is None:
+        known = set(Attachment.objects.values_list('file', flat=True).iterator(chunk_size=5000))
+    removed = []
+    for name in names:
+        if name in known or now - storage.get_modified_time(name) < ORPHAN_FILE_GRACE:
+            continue
+        storage.delete(name)
+        removed.append(name)
+    return removed

@@ -6,6 +6,7 @@ import pytest
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
+from django.utils import timezone
 
 from gongdan.tickets.actions import (
     do_add_attachment,
@@ -17,7 +18,7 @@ from gongdan.tickets.actions import (
     sanitize_filename,
 )
 from gongdan.tickets.choices import Channel, EventKind
-from gongdan.tickets.models import Ticket, TicketEvent, TicketSequence
+from gongdan.tickets.models import Attachment, Ticket, TicketEvent, TicketSequence
 from gongdan.utilities.errors import InvalidInput, NotAllowed
 from gongdan.workflow.actions import do_sync_processes
 
@@ -273,3 +274,30 @@ def test_timeline_is_append_only(org, processes):
     with pytest.raises(TypeError):
         ticket.events.all().delete()
     assert TicketEvent.objects.get(pk=event.pk).note == ''
+
+
+def test_files_of_rolled_back_attachments_are_removed_after_a_day(org, processes):
+    """A transaction that stored a file and then failed leaves the file only until the nightly sweep."""
+    from django.db import transaction
+
+    from gongdan.tickets.actions import do_remove_orphan_attachment_files
+
+    ticket = sd_ticket(org, customer=org.customer_a)
+    kept = do_add_attachment(ticket, actor=org.agent, upload=SimpleUploadedFile('kept.txt', b'kept'))
+    storage = kept.file.storage
+    with pytest.raises(RuntimeError), transaction.atomic():
+        lost = do_add_attachment(ticket, actor=org.agent, upload=SimpleUploadedFile('lost.pdf', b'%PDF'))
+        raise RuntimeError('a later step of the same transition failed')
+    assert not Attachment.objects.filter(pk=lost.pk).exists()
+    assert storage.exists(lost.file.name)
+
+    # Still in its grace period (it could belong to a transaction in flight): kept. (Earlier tests' files are
+    # orphans too, their rows rolled back with each test, so the checks name this test's files only.)
+    assert lost.file.name not in do_remove_orphan_attachment_files()
+    assert storage.exists(lost.file.name)
+    tomorrow = timezone.now() + dt.timedelta(hours=25)
+    removed = do_remove_orphan_attachment_files(now=tomorrow)
+    assert lost.file.name in removed and kept.file.name not in removed
+    assert not storage.exists(lost.file.name)
+    assert storage.exists(kept.file.name)
+    assert kept.file.read() == b'kept'
