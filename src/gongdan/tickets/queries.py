@@ -12,9 +12,11 @@ Rules:
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gongdan.accounts.models import TicketScope
@@ -147,3 +149,10 @@ def creatable_processes(user: User) -> list:
         return []
     query = Process.objects.filter(is_active=True, current_version__isnull=False).select_related('current_version')
     return [p for p in query if may_create(p, user)]
+
+
+def recent_filing_counts(user, days: int = 90) -> dict[int, int]:
+    """``{process id: tickets user filed in the last days}`` (one grouped query on the creator index)."""
+    since = timezone.now() - datetime.timedelta(days=days)
+    rows = Ticket.objects.filter(created_by=user, created_at__gte=since).values('process_id').annotate(n=Count('id'))
+    return {row['process_id']: row['n'] for row in rows.order_by()}

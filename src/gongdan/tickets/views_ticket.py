@@ -52,6 +52,7 @@ from .queries import (
     access_attachment_by_id,
     access_ticket_by_number,
     creatable_processes,
+    recent_filing_counts,
     sees_internal,
     visible_attachments,
     visible_events,
@@ -311,8 +312,43 @@ def ticket_approval(request, number, pk):
 # --- creating tickets ------------------------------------------------------------------------------
 @login_required
 def ticket_create_choose(request):
-    """The processes the user may file tickets of."""
-    return render(request, 'tickets/create_choose.html', {'processes': creatable_processes(request.user)})
+    """The processes the user may file tickets of, grouped by area (service desk first); within an area the ones
+    this user filed most in the last 90 days come first, then by title."""
+    processes = creatable_processes(request.user)
+    return render(
+        request,
+        'tickets/create_choose.html',
+        {'processes': processes, 'groups': processes_by_area(processes, usage=recent_filing_counts(request.user))},
+    )
+
+
+AREA_TITLES = {
+    'service_desk': gettext_lazy('Service desk'),
+    'service_center': gettext_lazy('Service center operations'),
+    'idc': gettext_lazy('IDC business'),
+    'crc': gettext_lazy('Enterprise customer response center'),
+    'emergency': gettext_lazy('Emergencies'),
+    'other': gettext_lazy('Other'),
+}
+
+
+def processes_by_area(processes, usage: dict[int, int] | None = None) -> list[tuple[str, list]]:
+    """``[(area title, [process, ...]), ...]`` in the order of PROCESS_AREAS, empty areas left out; within an area
+    by ``usage`` (process id -> count, most first), then title."""
+    from gongdan.workflow.schema import PROCESS_AREAS
+
+    usage = usage or {}
+    buckets: dict[str, list] = {area: [] for area in PROCESS_AREAS}
+    for process in processes:
+        buckets[process.current_version.spec.area].append(process)
+    return [
+        (
+            AREA_TITLES[area],
+            sorted(items, key=lambda p: (-usage.get(p.pk, 0), localized(p.current_version.spec, 'title'))),
+        )
+        for area, items in buckets.items()
+        if items
+    ]
 
 
 def _creatable_process(user, process_key: str) -> Process:

@@ -377,11 +377,17 @@ class CategoryDef(Model):
 LEVELS = ('low', 'medium', 'high')
 
 
+# Where a process belongs: the intake menu and the queue's process filter group processes by it, in this order.
+ProcessArea = Literal['service_desk', 'service_center', 'idc', 'crc', 'emergency', 'other']
+PROCESS_AREAS: tuple[str, ...] = ('service_desk', 'service_center', 'idc', 'crc', 'emergency', 'other')
+
+
 class ProcessDef(Cited):
     key: Slug
     title: str
     title_en: str = ''
     description: str = ''
+    area: ProcessArea = 'other'
     prefix: Annotated[str, Field(pattern=r'^[A-Z][A-Z0-9]{1,7}$')]
     calendar: CalendarKey | None = None
     initial: Slug

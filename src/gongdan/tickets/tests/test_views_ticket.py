@@ -65,6 +65,32 @@ def visit_ticket(org, visitors: int) -> Ticket:
 
 
 # --- create ----------------------------------------------------------------------------------------
+def test_intake_menu_groups_processes_by_area_service_desk_first(client, org, processes):
+    """The agent's "new ticket" page: one heading per area (the process files' ``area``), service desk first."""
+    client.force_login(org.agent)
+    page = client.get(reverse('tickets:ticket_create_choose'))
+    groups = page.context['groups']
+    titles = [str(title) for title, _items in groups]
+    assert titles[0] == '服务台'
+    assert len(titles) == len(set(titles)) > 1
+    desk = dict(groups)[groups[0][0]]
+    assert 'sd_event' in [p.key for p in desk]
+    assert all(p.current_version.spec.area == 'service_desk' for p in desk)
+    filed = [p.key for _title, items in groups for p in items]
+    assert sorted(filed) == sorted(p.key for p in page.context['processes'])
+    assert page.content.decode().index('服务台事件') < page.content.decode().index('用户参观申请')
+
+
+def test_intake_menu_puts_the_processes_a_user_files_most_first(client, org, processes):
+    """Within an area, the processes this user filed most in the last 90 days lead (then by title)."""
+    client.force_login(org.agent)
+    desk = [p.key for p in dict(client.get(reverse('tickets:ticket_create_choose')).context['groups'])['服务台']]
+    assert desk[0] != 'sd_event'  # by title 服务台事件 is not first (客户回访 … sort before it)
+    sd_ticket(org)  # filed by the agent
+    desk = [p.key for p in dict(client.get(reverse('tickets:ticket_create_choose')).context['groups'])['服务台']]
+    assert desk[0] == 'sd_event'
+
+
 def test_create_sd_event_via_phone_intake_form(client, org, processes):
     """SD-01/SD-02: the agent records the call; the priority comes from the urgency x impact matrix."""
     client.force_login(org.agent)
