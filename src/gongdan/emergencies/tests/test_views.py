@@ -26,6 +26,9 @@ def test_card_declares_and_the_manager_confirms(client, rf, fault):
     assert f'hx-get="{url}"' in page, 'the ticket page loads the emergency card'
     card = client.get(url).content.decode()
     assert card.count('name="criteria"') == 12 and 'gd-emergency-declare' in card
+    # Folded until asked for (the twelve criteria would push the ticket's facts off the sidebar).
+    assert 'class="gd-emergency-declare collapse" id="gd-emergency-declare"' in card
+    assert 'data-bs-target="#gd-emergency-declare"' in card
     response = client.post(url, {'criteria': [], 'description': 'x'})
     assert response.status_code == 302 and not Emergency.objects.exists()  # refused: no criterion ticked
     response = client.post(url, {'criteria': ['media', 'customer_urgent'], 'description': '媒体已关注'})
