@@ -14,7 +14,7 @@ from gongdan.utilities.templatetags.gongdan import localized
 from gongdan.workflow.models import Process
 
 from .filtersets import TicketFilterSet
-from .queries import sees_internal
+from .queries import creatable_processes, sees_internal, visible_tickets
 from .search import search_tickets
 
 # Filters hidden from (and ignored for) customer contacts: they would list other organisations and staff.
@@ -86,6 +86,13 @@ class QueueFilterSet(TicketFilterSet):
             self.filters['customer'].extra['empty_label'] = _('All customers')
         process = self.filters['process']
         process.queryset = Process.objects.select_related('current_version').order_by('key')
+        if user.customer_id is not None:
+            # A customer contact is offered the types of their organisation's tickets and the ones they may file,
+            # not the internal processes (inspections, document handover, Red Flag …) they never see.
+            process.queryset = process.queryset.filter(
+                Q(pk__in=visible_tickets(user).order_by().values('process_id'))
+                | Q(pk__in=[p.pk for p in creatable_processes(user)])
+            )
         process.field_class = ProcessChoiceField
         process.extra['widget'] = forms.CheckboxSelectMultiple
         for name in ('state_kind', 'priority'):

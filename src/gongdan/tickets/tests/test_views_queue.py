@@ -202,6 +202,22 @@ def test_customer_b_never_sees_customer_a_tickets(client, org, processes):
     assert '甲公司' not in response.content.decode()
 
 
+def test_customer_process_filter_offers_only_their_types(client, org, processes):
+    """A contact's process filter lists the types of their organisation's tickets and the ones they may file, not
+    the internal processes (inspections, document handover, Red Flag); staff see every process."""
+    make_visit(org)  # idc_visit for customer A, filed by the agent: visible to customer A, not fileable by them
+    login(client, org.customer_user_a)
+    offered = {p.key for p in client.get(QUEUE).context['filterset'].form.fields['process'].queryset}
+    assert 'idc_visit' in offered and 'sd_event' in offered
+    assert not offered & {'svc_inspection', 'svc_doc_handover', 'csc_red_flag'}
+    login(client, org.customer_user_b)
+    assert 'idc_visit' not in {
+        p.key for p in client.get(QUEUE).context['filterset'].form.fields['process'].queryset
+    }, "the other customer's ticket types do not leak"
+    login(client, org.agent)
+    assert 'svc_inspection' in {p.key for p in client.get(QUEUE).context['filterset'].form.fields['process'].queryset}
+
+
 def test_engineer_sees_only_team_and_own_tickets(client, org, processes):
     room = make_event(org, '机房', team=org.teams['machine_room_ops'])
     make_event(org, '软件', team=org.teams['software_ops'])
