@@ -211,9 +211,9 @@ def test_customer_process_filter_offers_only_their_types(client, org, processes)
     assert 'idc_visit' in offered and 'sd_event' in offered
     assert not offered & {'svc_inspection', 'svc_doc_handover', 'csc_red_flag'}
     login(client, org.customer_user_b)
-    assert 'idc_visit' not in {
-        p.key for p in client.get(QUEUE).context['filterset'].form.fields['process'].queryset
-    }, "the other customer's ticket types do not leak"
+    assert 'idc_visit' not in {p.key for p in client.get(QUEUE).context['filterset'].form.fields['process'].queryset}, (
+        "the other customer's ticket types do not leak"
+    )
     login(client, org.agent)
     assert 'svc_inspection' in {p.key for p in client.get(QUEUE).context['filterset'].form.fields['process'].queryset}
 
