@@ -374,3 +374,19 @@ def test_new_ticket_entry_only_for_users_who_may_file(client, org, processes):
 
     client.force_login(make_user('finance_clerk', 'finance', org_unit=org.center))
     assert '/tickets/new/' not in client.get('/').content.decode()
+
+
+def test_navbar_groups_staff_pages_and_keeps_customers_to_their_own(client, org, processes):
+    """Staff get the Service / IDC / Settings menus; a customer contact gets none of them, no staff page links."""
+    client.force_login(org.agent)
+    page = client.get('/').content.decode()
+    for menu in ('nav-service', 'nav-idc', 'nav-settings'):
+        assert f'data-testid="{menu}"' in page
+    for name in ('callbacks:task_list', 'billing:account_list', 'calendars:calendar_list', 'notices:list'):
+        assert reverse(name) in page
+    client.force_login(org.customer_user_a)
+    page = client.get('/').content.decode()
+    assert 'data-testid="nav-' not in page
+    for name in ('callbacks:task_list', 'billing:account_list', 'calendars:calendar_list'):
+        assert f'href="{reverse(name)}"' not in page
+    assert reverse('notices:list') in page and reverse('knowledge:article_list') in page
