@@ -231,4 +231,7 @@ def verdict_of(clock: Clock, now: dt.datetime) -> str:
         return _('Paused since {at}.').format(at=timezone.localtime(clock.paused_at).strftime('%Y-%m-%d %H:%M:%S'))
     if clock.deadline is None:
         return ''
+    if clock.deadline <= now:
+        # Past the deadline, the worker's sweep not yet run (or the worker down): overdue all the same.
+        return _('Breached: overdue by {late}.').format(late=humanize_seconds((now - clock.deadline).total_seconds()))
     return _('Due in {left}.').format(left=humanize_seconds((clock.deadline - now).total_seconds()))

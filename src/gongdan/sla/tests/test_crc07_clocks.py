@@ -80,6 +80,18 @@ def test_acceptance_warning_and_met(crc):
     assert sweep(now=t0 + 11 * M) == 0  # the stopped clock's deadline never fires
 
 
+def test_a_clock_past_its_deadline_reads_overdue_before_the_sweep_fires(crc):
+    """CRC-07: the acceptance clock's explanation says "overdue by 3 min" once its 10 minutes are up, even while
+    the worker has not swept it yet (it used to read "due in 3 min", the sign lost)."""
+    from gongdan.sla.queries import explain
+
+    t0 = _t0()
+    accept = _clock(_fault(crc, t0), 'accept')
+    assert '7 分钟' in explain(accept, now=t0 + 3 * M).verdict and '超时' not in explain(accept, now=t0 + 3 * M).verdict
+    late = explain(accept, now=t0 + 13 * M).verdict
+    assert accept.breached_at is None and '超时' in late and '3 分钟' in late
+
+
 def test_acceptance_breach_fires_once(crc):
     """CRC-07: not accepted at 10 minutes is a breach, recorded once however often the sweep runs."""
     t0 = _t0()
