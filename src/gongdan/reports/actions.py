@@ -109,10 +109,12 @@ def do_subscribe(
     from .queries import may_see_reports
 
     errors = {}
-    if kind not in ReportKind.values:
+    from .documents import BUILDERS
+
+    if kind not in ReportKind.values or kind not in BUILDERS:
         errors['kind'] = _('Unknown report.')
     if frequency not in Frequency.values:
-        errors['frequency'] = _('Choose monthly or quarterly.')
+        errors['frequency'] = _('Choose daily, weekly, monthly or quarterly.')
     if format not in Format.values:
         errors['format'] = _('Choose Excel or PDF.')
     if not may_see_reports(recipient):
@@ -143,7 +145,13 @@ def do_unsubscribe(subscription: ReportSubscription, *, actor: User | None) -> R
 
 
 def last_ended_period(frequency: str, today: dt.date) -> tuple[dt.date, dt.date]:
-    """The last month or calendar quarter that ended before ``today`` (first and last day)."""
+    """The last day, ISO week (Monday to Sunday), month or calendar quarter that ended before ``today``."""
+    if frequency == Frequency.DAILY:
+        yesterday = today - dt.timedelta(days=1)
+        return yesterday, yesterday
+    if frequency == Frequency.WEEKLY:
+        last_sunday = today - dt.timedelta(days=today.isoweekday())
+        return last_sunday - dt.timedelta(days=6), last_sunday
     first_of_month = today.replace(day=1)
     if frequency == Frequency.MONTHLY:
         end = first_of_month - dt.timedelta(days=1)

@@ -83,9 +83,17 @@ class RollupState(models.Model):
 class ReportKind(models.TextChoices):
     CRC02 = 'crc02', _('Quarterly report (CRC-02)')
     SD07 = 'sd07', _('Monthly service meeting pack (SD-07)')
+    # The kinds below are declared together so every report's subscription shares one migration.
+    SATISFACTION = 'satisfaction', _('Satisfaction report and callback problem analysis (SVC-09, SD-01)')
+    COMPLAINTS_DAILY = 'complaints_daily', _('Daily complaint summary (SVC-10)')
+    COMPLAINTS = 'complaints', _('Periodic complaint report (SVC-10)')
+    MAINTENANCE_DAILY = 'maintenance_daily', _('Daily maintenance report (SVC-11)')
+    REVENUE = 'revenue', _('Revenue report (IDC-12)')
 
 
 class Frequency(models.TextChoices):
+    DAILY = 'daily', _('Daily')
+    WEEKLY = 'weekly', _('Weekly')
     MONTHLY = 'monthly', _('Monthly')
     QUARTERLY = 'quarterly', _('Quarterly')
 
@@ -96,9 +104,9 @@ class Format(models.TextChoices):
 
 
 class ReportSubscription(models.Model):
-    """Send ``kind`` for each ended period (month or quarter) to ``recipient``, optionally for one team/customer."""
+    """Send ``kind`` for each ended period (day, week, month, quarter) to ``recipient``, maybe for one team/customer."""
 
-    kind = models.CharField(_('report'), max_length=10, choices=ReportKind.choices)
+    kind = models.CharField(_('report'), max_length=20, choices=ReportKind.choices)
     frequency = models.CharField(_('frequency'), max_length=10, choices=Frequency.choices)
     format = models.CharField(_('format'), max_length=4, choices=Format.choices, default=Format.XLSX)
     recipient = models.ForeignKey(

@@ -93,6 +93,12 @@ def test_last_ended_period():
     assert last_ended_period('monthly', dt.date(2026, 12, 2)) == (dt.date(2026, 11, 1), dt.date(2026, 11, 30))
     assert last_ended_period('quarterly', dt.date(2026, 12, 2)) == (dt.date(2026, 7, 1), dt.date(2026, 9, 30))
     assert last_ended_period('quarterly', dt.date(2026, 1, 1)) == (dt.date(2025, 10, 1), dt.date(2025, 12, 31))
+    # SVC-10's daily complaint summary and SVC-11's daily maintenance report are sent for yesterday
+    assert last_ended_period('daily', dt.date(2026, 12, 2)) == (dt.date(2026, 12, 1), dt.date(2026, 12, 1))
+    assert last_ended_period('daily', dt.date(2026, 1, 1)) == (dt.date(2025, 12, 31), dt.date(2025, 12, 31))
+    # a Wednesday's last ended week is Monday 23 to Sunday 29 November; on a Monday it is the week just ended
+    assert last_ended_period('weekly', dt.date(2026, 12, 2)) == (dt.date(2026, 11, 23), dt.date(2026, 11, 29))
+    assert last_ended_period('weekly', dt.date(2026, 11, 30)) == (dt.date(2026, 11, 23), dt.date(2026, 11, 29))
 
 
 def test_scheduled_report_is_sent_once_per_period(data):
