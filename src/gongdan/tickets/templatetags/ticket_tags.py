@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from gongdan.utilities.templatetags.gongdan import localized
 from gongdan.workflow.schema import FieldDef, FieldType, ProcessDef
@@ -32,18 +33,25 @@ if TYPE_CHECKING:
 
 register = template.Library()
 
+# Each kind's badge in the timeline: a colour and one character saying what happened at a glance (in Chinese a
+# single hanzi such as 派 for an assignment; in English a symbol).
 EVENT_ICONS = {
-    EventKind.CREATED: 'bg-azure',
-    EventKind.TRANSITIONED: 'bg-blue',
-    EventKind.ASSIGNED: 'bg-purple',
-    EventKind.COMMENTED: 'bg-green',
-    EventKind.APPROVAL_REQUESTED: 'bg-yellow',
-    EventKind.APPROVAL_DECIDED: 'bg-orange',
-    EventKind.SLA_WARNING: 'bg-orange',
-    EventKind.SLA_BREACHED: 'bg-red',
-    EventKind.SLA_ESCALATED: 'bg-red',
-    EventKind.EMERGENCY: 'bg-red',
+    EventKind.CREATED: ('bg-azure', pgettext_lazy('timeline icon', '+')),
+    EventKind.TRANSITIONED: ('bg-blue', pgettext_lazy('timeline icon', '→')),
+    EventKind.ASSIGNED: ('bg-purple', pgettext_lazy('timeline icon', '@')),
+    EventKind.FIELDS_CHANGED: ('bg-cyan', pgettext_lazy('timeline icon', '✎')),
+    EventKind.COMMENTED: ('bg-green', pgettext_lazy('timeline icon', '“')),
+    EventKind.ATTACHMENT_ADDED: ('bg-teal', pgettext_lazy('timeline icon', '▤')),
+    EventKind.WATCHER_ADDED: ('bg-secondary', pgettext_lazy('timeline icon', '☆')),
+    EventKind.WATCHER_REMOVED: ('bg-secondary', pgettext_lazy('timeline icon', '−')),
+    EventKind.APPROVAL_REQUESTED: ('bg-yellow', pgettext_lazy('timeline icon', '?')),
+    EventKind.APPROVAL_DECIDED: ('bg-orange', pgettext_lazy('timeline icon', '✓')),
+    EventKind.SLA_WARNING: ('bg-orange', pgettext_lazy('timeline icon', '⏱')),
+    EventKind.SLA_BREACHED: ('bg-red', pgettext_lazy('timeline icon', '!')),
+    EventKind.SLA_ESCALATED: ('bg-red', pgettext_lazy('timeline icon', '↑')),
+    EventKind.EMERGENCY: ('bg-red', pgettext_lazy('timeline icon', '⚑')),
 }
+DEFAULT_EVENT_ICON = ('bg-secondary', '·')
 SLA_KINDS = (EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.SLA_ESCALATED)
 
 
@@ -243,6 +251,7 @@ class EventView:
     actor: str
     heading: str
     color: str
+    icon: str = ''
     from_state: str = ''
     to_state: str = ''
     changes: list[Change] = field(default_factory=list)
@@ -310,7 +319,8 @@ def describe_events(events, ticket: Ticket, viewer: User, formatter: ValueFormat
             event=event,
             actor=str(event.actor) if event.actor_id else _('System'),
             heading=_heading(event, spec),
-            color=EVENT_ICONS.get(event.kind, 'bg-secondary'),
+            color=EVENT_ICONS.get(event.kind, DEFAULT_EVENT_ICON)[0],
+            icon=str(EVENT_ICONS.get(event.kind, DEFAULT_EVENT_ICON)[1]),
             from_state=state_label(spec, event.from_state, viewer),
             to_state=state_label(spec, event.to_state, viewer),
             note='' if event.kind in (EventKind.APPROVAL_REQUESTED, *SLA_KINDS) else event.note,

@@ -265,6 +265,12 @@ def test_take_transition_moves_state_and_writes_event(client, org, processes):
     assert event.comment.body == '已分类' and event.comment.is_internal
     html = client.get(ticket.get_absolute_url()).content.decode()
     assert '电话技术支持' in html  # the new state's title in the timeline
+    # each timeline entry carries a badge saying what happened: 建 for the creation, 转 for the state change
+    badges = re.findall(r'class="timeline-event-icon bg-(\w+) text-white[^"]*"[^>]*>([^<]+)</div>', html)
+    assert ('azure', '建') in badges and ('blue', '转') in badges
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = 'en'
+    html_en = client.get(ticket.get_absolute_url()).content.decode()
+    assert 'title="State changed" aria-hidden="true">→</div>' in html_en
 
 
 def test_htmx_transition_redirects_client_side(client, org, processes):
