@@ -38,6 +38,7 @@ urlpatterns = [
     path('', include('gongdan.repairs.api.urls')),
     path('', include('gongdan.knowledge.api.urls')),
     path('', include('gongdan.inspections.api.urls')),
+    path('', include('gongdan.credentials.api.urls')),
     path('', include('gongdan.projectdocs.api.urls')),
     path('schema/', SpectacularAPIView.as_view(), name='api-schema'),
     path('docs/', SpectacularSwaggerView.as_view(url_name='api-schema'), name='api-docs'),

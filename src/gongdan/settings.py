@@ -4,6 +4,7 @@ Everything that differs between machines comes from the environment (see README,
 Bad configuration fails at start-up with a message naming the variable, never later at request time.
 """
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -67,6 +68,23 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _credentials_key() -> str:
+    """The Fernet key that encrypts filed passwords (credentials app, SVC-01). Production: only from the
+    environment (``GONGDAN_CREDENTIALS_KEY``); unset, storing passwords is off and says so. Development and tests:
+    generated once into the data directory, like the development secret key."""
+    key = os.environ.get('GONGDAN_CREDENTIALS_KEY', '').strip()
+    if key or PRODUCTION:
+        return key
+    path = DATA_DIR / 'credentials_key'
+    if not path.exists():
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+CREDENTIALS_KEY = _credentials_key()
 DEBUG = env_bool('GONGDAN_DEBUG', default=False)
 
 _hosts = os.environ.get('GONGDAN_ALLOWED_HOSTS', '')
@@ -119,6 +137,7 @@ INSTALLED_APPS = [
     'gongdan.knowledge',
     'gongdan.inspections',
     'gongdan.projectdocs',
+    'gongdan.credentials',
 ]
 
 # The gongdan.utilities.middleware classes are the usual ones (subclasses) that step aside for an API call

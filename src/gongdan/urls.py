@@ -14,6 +14,7 @@ urlpatterns = [
     path('reports/', include('gongdan.reports.urls')),
     path('crc/', include('gongdan.crc.urls')),
     path('inspections/', include('gongdan.inspections.urls')),
+    path('credentials/', include('gongdan.credentials.urls')),
     path('jsi18n/', JavaScriptCatalog.as_view(), name='javascript-catalog'),
     path('', include('gongdan.emergencies.urls')),
     path('', include('gongdan.callbacks.urls')),

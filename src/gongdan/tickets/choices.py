@@ -51,3 +51,4 @@ class EventKind(models.TextChoices):
     SLA_BREACHED = 'sla_breached', _('SLA deadline passed')
     SLA_ESCALATED = 'sla_escalated', _('Escalated')
     EMERGENCY = 'emergency', _('Emergency')  # CSC-01/CSC-02: declared, confirmed, rejected, restored, closed
+    SECRET_VIEWED = 'secret_viewed', _('Filed password shown')  # SVC-01: every showing is in the timeline

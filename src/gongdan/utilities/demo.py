@@ -889,6 +889,9 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
 
         states.update(build_inspections(directory))
         states.update(build_projectdocs(directory))
+        from .demo_credentials import build_credentials  # SVC-01..06: the register, grants, rotations
+
+        states.update(build_credentials(directory))
     if tickets and not Ticket.objects.filter(process__key='crc_provisioning').exists():
         from gongdan.crc.demo import build_crc_work  # CRC-04/05/08/09: checks, orders, optimizations, cutovers
 
@@ -919,6 +922,8 @@ def _complaint_demo(directory: Directory, *, tickets: bool) -> Counter:
     from .demo_complaints import build_complaints
 
     return build_complaints(directory)
+
+
 def _callback_demo(directory: Directory, *, tickets: bool) -> Counter:
     """Demo callback campaigns (SVC-09) and service notices (SD-01), once (utilities/demo_callbacks.py)."""
     from .demo_callbacks import build_callbacks, build_notices
@@ -930,4 +935,5 @@ def _callback_demo(directory: Directory, *, tickets: bool) -> Counter:
 def build_billing_demo(directory: Directory) -> dict:
     """IDC customers' contracts, notices, payments and one customer in arrears (utilities/demo_billing.py)."""
     from .demo_billing import build_billing
+
     return build_billing(directory)

@@ -50,6 +50,7 @@ EVENT_ICONS = {
     EventKind.SLA_BREACHED: ('bg-red', pgettext_lazy('timeline icon', '!')),
     EventKind.SLA_ESCALATED: ('bg-red', pgettext_lazy('timeline icon', '↑')),
     EventKind.EMERGENCY: ('bg-red', pgettext_lazy('timeline icon', '⚑')),
+    EventKind.SECRET_VIEWED: ('bg-dark', pgettext_lazy('timeline icon', '◉')),
 }
 DEFAULT_EVENT_ICON = ('bg-secondary', '·')
 SLA_KINDS = (EventKind.SLA_WARNING, EventKind.SLA_BREACHED, EventKind.SLA_ESCALATED)

@@ -125,6 +125,17 @@ ROUTE_ACCESS: dict[str, str] = {
     # --- agent UI: the response center's ledgers (crc/urls.py); customers 404 (CRC-04, CRC-05)
     'crc:resource_check_ledger': 'login-required',
     'crc:circuit_ledger': 'login-required',
+    # --- agent UI: credential access (credentials/urls.py); customers 404, staff without a security role 403 on
+    # the writing pages and see only their own grants (SVC-01 … SVC-06; credentials/tests/test_access.py)
+    'credentials:system_list': 'login-required',
+    'credentials:system_create': 'login-required',
+    'credentials:system': 'login-required',
+    'credentials:system_edit': 'login-required',
+    'credentials:system_file_password': 'login-required',
+    'credentials:system_reveal_password': 'login-required',
+    'credentials:grant_ledger': 'login-required',
+    'credentials:grant_close': 'login-required',
+    'credentials:review': 'login-required',
     # --- REST API (/api/v1/)
     'api-auth-token': 'public',
     'api-users-me': 'api-list',
@@ -192,6 +203,10 @@ ROUTE_ACCESS: dict[str, str] = {
     'api-callback-satisfaction': 'api-list',
     'api-ticket-callback-plan': 'api-ticket-scoped',
     'api-notice-list': 'api-list',
+    'api-credential-system-list': 'api-list',
+    'api-credential-system-detail': 'api-list',
+    'api-credential-grant-list': 'api-list',
+    'api-credential-grant-detail': 'api-list',
     'api-notice-detail': 'api-list',
     'api-notice-withdraw': 'api-list',
     # --- API: the response center (crc/api/urls.py; CRC-04 check forms, CRC-05 extensions and circuit ledger)
