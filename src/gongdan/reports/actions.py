@@ -109,7 +109,7 @@ def do_subscribe(
     from .queries import may_see_reports
 
     errors = {}
-    from .documents import BUILDERS
+    from .documents import ACCESS, BUILDERS, may_build
 
     if kind not in ReportKind.values or kind not in BUILDERS:
         errors['kind'] = _('Unknown report.')
@@ -117,8 +117,9 @@ def do_subscribe(
         errors['frequency'] = _('Choose daily, weekly, monthly or quarterly.')
     if format not in Format.values:
         errors['format'] = _('Choose Excel or PDF.')
-    if not may_see_reports(recipient):
-        errors['recipient'] = _('{name} may not see reports.').format(name=recipient)
+    allowed = may_build(kind, recipient) if kind in ACCESS else may_see_reports(recipient)
+    if not allowed:
+        errors['recipient'] = _('{name} may not see this report.').format(name=recipient)
     elif not recipient.email:
         errors['recipient'] = _('{name} has no e-mail address.').format(name=recipient)
     if errors:

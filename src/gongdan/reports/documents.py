@@ -24,6 +24,13 @@ from .queries import AGE_BUCKETS, ReportFilter, ageing, rollup_totals, tickets_o
 # Market support (CRC-04 resource checks, CRC-05 provisioning): counted when those processes are loaded.
 MARKET_SUPPORT_PROCESSES = ('crc_resource_check', 'crc_provisioning')
 TYPICAL_CASES = 10
+MARKET_SUPPORT_KPIS = (
+    'resource_check_timeliness',
+    'provisioning_timeliness',
+    'provisioning_overdue',
+    'provisioning_step_timeliness',
+    'provisioning_cycle_time',
+)
 
 
 @dataclass
@@ -229,7 +236,18 @@ def _market_support(flt: ReportFilter, labels: Labels) -> Section:
         )
     else:
         section.text.append(_('No resource check or provisioning order was recorded in the period.'))
+    section.tables.append(kpi_table(flt, MARKET_SUPPORT_KPIS))  # CRC-03: their timeliness and cycle time
+    section.tables.append(_provisioning_steps(flt))
     return section
+
+
+def _provisioning_steps(flt: ReportFilter) -> Table:
+    from .kpis_ops import step_rows
+
+    titles = {'acceptance': _('Acceptance'), 'data_config': _('Data configuration'), 'construction': _('Construction'),
+              'testing': _('Testing'), 'completion': _('Completion report')}  # fmt: skip
+    rows = [[titles[key], f.display(), f.numerator, f.denominator] for key, f in step_rows(flt)]
+    return Table(_('Provisioning timeliness by step'), [_('Step'), _('Value'), _('Counted'), _('Out of')], rows)
 
 
 def _problems(flt: ReportFilter, labels: Labels) -> Section:
@@ -366,10 +384,28 @@ def build_sd07(flt: ReportFilter, *, user=None, now: dt.datetime | None = None) 
 
 
 BUILDERS = {'crc02': build_crc02, 'sd07': build_sd07}
+# Reports that only some of the people who see reports may see (kind -> user -> bool); the others see every report.
+ACCESS: dict = {}
+
+
+def _register(module) -> None:
+    BUILDERS.update(module.BUILDERS)
+    ACCESS.update(getattr(module, 'ACCESS', {}))
+
+
+def may_build(kind: str, user) -> bool:
+    check = ACCESS.get(kind)
+    return check is None or check(user)
 
 
 def build(kind: str, flt: ReportFilter, *, user=None, now: dt.datetime | None = None) -> Report:
     return BUILDERS[kind](flt, user=user, now=now)
+
+
+# The other centers' reports (each module: BUILDERS, optionally ACCESS).
+from . import documents_ops  # noqa: E402  (SVC-11 daily maintenance, IDC-12 revenue)
+
+_register(documents_ops)
 
 
 __all__ = ['AGE_BUCKETS', 'BUILDERS', 'Report', 'Section', 'Table', 'build']

@@ -224,3 +224,7 @@ BACKLOG_FORMULA = _(
     'Tickets whose state is of kind new, open or pending now (live count, not by period); the '
     'ageing buckets count them by the time since creation.'
 )
+
+
+# The registries of the other centers' KPIs: registered on import, after everything above is defined.
+from . import kpis_ops  # noqa: E402, F401  (CRC-03: resource checks and provisioning orders)

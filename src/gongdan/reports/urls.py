@@ -9,5 +9,7 @@ urlpatterns = [
     path('', views.wall, name='wall'),
     path('wall.json', views.wall_json, name='wall_json'),
     path('kpis/', views.kpi_list, name='kpis'),
+    path('subscriptions/', views.subscriptions, name='subscriptions'),
+    path('subscriptions/<int:pk>/unsubscribe/', views.unsubscribe, name='unsubscribe'),
     path('<slug:kind>/', views.report, name='report'),
 ]

@@ -10,13 +10,14 @@ from urllib.parse import urlencode
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from gongdan.tickets.choices import Channel
-from gongdan.utilities.errors import NotAllowed, NotFound
+from gongdan.utilities.errors import InvalidInput, NotAllowed, NotFound
 from gongdan.utilities.templatetags.gongdan import localized
 
 from . import documents, kpis, queries
@@ -35,9 +36,17 @@ def _breakdown_labels():
     }
 
 
-def _check(request) -> queries.ReportFilter:
+def _check(request, kind: str | None = None) -> queries.ReportFilter:
+    """The filter of the request; 404 for customers, 403 for staff who may not see reports (or this ``kind``: a
+    report with its own rule, like the revenue report for finance, is checked by that rule alone)."""
     try:
-        queries.check_sees_reports(request.user)
+        if kind in documents.ACCESS:
+            if request.user.customer_id is not None:
+                raise NotFound(_('Page not found.'))
+            if not documents.may_build(kind, request.user):
+                raise NotAllowed(_('You may not see this report.'))
+        else:
+            queries.check_sees_reports(request.user)
         return queries.filter_from_params(request.user, request.GET)
     except NotFound:
         raise Http404 from None
@@ -55,6 +64,19 @@ def _iso(instant: dt.datetime) -> str:
     return instant.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')
 
 
+def report_kinds(user) -> list[tuple[str, str]]:
+    """(kind, title) of every report ``user`` may open, in the order ReportKind declares them."""
+    from .models import ReportKind
+
+    kinds = [(k, label) for k, label in ReportKind.choices if k in documents.BUILDERS]
+    sees_reports = queries.may_see_reports(user)
+    return [
+        (k, str(label))
+        for k, label in kinds
+        if (documents.may_build(k, user) if k in documents.ACCESS else sees_reports)
+    ]
+
+
 def _filter_context(request, flt):
     from gongdan.accounts.models import Team
     from gongdan.customers.models import Customer
@@ -67,6 +89,7 @@ def _filter_context(request, flt):
         'teams': teams,
         'customers': Customer.objects.order_by('name')[:500],
         'errors': flt.errors,
+        'report_kinds': report_kinds(request.user),
         'query': urlencode({k: v for k, v in (('start', flt.start), ('end', flt.end), *flt.query().items()) if v}),
     }
 
@@ -319,7 +342,7 @@ def report(request, kind: str):
     """A generated report on the page, or as a file (``format=xlsx`` or ``pdf``)."""
     if kind not in documents.BUILDERS:
         raise Http404
-    flt = _check(request)
+    flt = _check(request, kind)
     result = documents.build(kind, flt, user=request.user)
     fmt = request.GET.get('format')
     if fmt in ('xlsx', 'pdf') and not flt.errors:
@@ -334,3 +357,79 @@ def report(request, kind: str):
     context = _filter_context(request, flt)
     context.update({'report': result, 'kind': kind})
     return render(request, 'reports/report.html', context, status=400 if flt.errors else 200)
+
+
+# --- e-mail subscriptions ------------------------------------------------------------------------------------------
+def _subscription_form(request, data=None):
+    from .forms import SubscriptionForm
+
+    return SubscriptionForm(data, kinds=report_kinds(request.user))
+
+
+@login_required
+def subscriptions(request):
+    """The caller's report subscriptions (everyone's for administrators), a form to subscribe, the last deliveries.
+    Subscribing and unsubscribing go through reports.actions (do_subscribe validates the recipient and the kind)."""
+    from gongdan.workflow import engine
+
+    from .actions import do_subscribe
+    from .models import ReportDelivery, ReportSubscription
+
+    user = request.user
+    if user.customer_id is not None:
+        raise Http404
+    if not report_kinds(user):
+        raise PermissionDenied(_('Only supervisors, duty leads and the management see reports.'))
+    form = _subscription_form(request, request.POST or None)
+    status = 200
+    if request.method == 'POST':
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                do_subscribe(
+                    actor=user, recipient=user, kind=data['kind'], frequency=data['frequency'],
+                    format=data['format'], team=data['team'], customer=data['customer'],
+                )  # fmt: skip
+            except InvalidInput as exc:
+                for name, reasons in exc.fields.items():
+                    for reason in reasons:
+                        form.add_error(name if name in form.fields else None, reason)
+            else:
+                return redirect('reports:subscriptions')
+        status = 400
+    everyone = engine.is_admin(user)
+    query = ReportSubscription.objects.select_related('recipient', 'team', 'customer').filter(is_active=True)
+    if not everyone:
+        query = query.filter(recipient=user)
+    rows = list(query.order_by('kind', 'frequency', 'pk'))
+    deliveries = ReportDelivery.objects.filter(subscription__in=rows).select_related('subscription')
+    context = {
+        'form': form,
+        'subscriptions': rows,
+        'deliveries': deliveries.order_by('-sent_at')[:20],
+        'everyone': everyone,
+        'report_kinds': report_kinds(user),
+    }
+    return render(request, 'reports/subscriptions.html', context, status=status)
+
+
+@login_required
+@require_POST
+def unsubscribe(request, pk: int):
+    from gongdan.workflow import engine
+
+    from .actions import do_unsubscribe
+    from .models import ReportSubscription
+
+    if request.user.customer_id is not None:
+        raise Http404
+    query = ReportSubscription.objects.filter(pk=pk, is_active=True)
+    if not engine.is_admin(request.user):
+        query = query.filter(recipient=request.user)
+    subscription = query.first()
+    if subscription is None:
+        raise Http404
+    do_unsubscribe(subscription, actor=request.user)
+    if request.htmx:
+        return HttpResponse('')  # the row is removed from the table
+    return redirect('reports:subscriptions')

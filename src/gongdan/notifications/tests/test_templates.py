@@ -45,8 +45,15 @@ SAMPLES = {
     },
     'complaint.daily_summary': {
         'day': dt.date(2026, 12, 1),
-        'summary': {'new_total': 0, 'by_category': [], 'by_severity': [], 'new': [], 'open': [], 'closed': [],
-                    'overdue': []},
+        'summary': {
+            'new_total': 0,
+            'by_category': [],
+            'by_severity': [],
+            'new': [],
+            'open': [],
+            'closed': [],
+            'overdue': [],
+        },
     },
     'inspection.urgent_fault': {
         'inspection': 'XJ-20261201-0001',
@@ -79,9 +86,17 @@ SAMPLES = {
     },
     'emergency.rejected': {'decided_by': '工程服务经理', 'comment': '有备用路由'},
     'idc.resources_freed': {'customer': '云帆网络', 'resources': ['A-01 U3–U4', '203.0.113.9']},
+    'credentials.password_rotated': {'system': '计费系统数据库', 'filed_at': '2026-12-01 10:00'},
+    'credentials.month_end_review': {
+        'month': '2026-11',
+        'expired': 2,
+        'paperwork_due': 1,
+        'applications': 5,
+        'link': '/credentials/review/?month=2026-11',
+    },
 }
 # not about one ticket: no ticket number in the subject
-TICKETLESS = {'complaint.daily_summary', 'reports.scheduled', 'inspection.daily_report'}
+TICKETLESS = {'complaint.daily_summary', 'reports.scheduled', 'inspection.daily_report', 'credentials.month_end_review'}
 # Event types that are not about a ticket (their subject names their own number).
 NO_TICKET = {'billing.payment_notice'}
 ZH = {
@@ -104,6 +119,8 @@ ZH = {
     'emergency.red_flag': 'Red Flag 已确认',
     'emergency.rejected': '未确认为紧急事件',
     'idc.resources_freed': '退租释放资源',
+    'credentials.password_rotated': '密码已更换',
+    'credentials.month_end_review': '月末审查',
 }
 
 

@@ -88,6 +88,8 @@ ROUTE_ACCESS: dict[str, str] = {
     'reports:wall_json': 'login-required',
     'reports:kpis': 'login-required',
     'reports:report': 'login-required',
+    'reports:subscriptions': 'login-required',
+    'reports:unsubscribe': 'login-required',
     # --- agent UI: the repair work order and its signature pad (repairs/urls.py); customers 404 (SD-04/SD-05)
     'repairs:work_order_card': 'ticket-scoped',
     'repairs:work_order_sign': 'ticket-scoped',
