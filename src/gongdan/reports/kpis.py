@@ -70,9 +70,10 @@ class KPI:
     compute: Callable[[ReportFilter, str | None], dict]
     rate: bool = True
     breakdowns: tuple[str, ...] = field(default=('process', 'team', 'assignee', 'customer'))
+    figure: type[Figure] = Figure  # the kind of value (kpis_service.MeanFigure: a mean score)
 
     def total(self, flt: ReportFilter) -> Figure:
-        return self.compute(flt, None).get(None, Figure(0, 0 if self.rate else None))
+        return self.compute(flt, None).get(None, self.figure(0, 0 if self.rate else None))
 
     def by(self, flt: ReportFilter, breakdown: str) -> dict:
         if breakdown not in self.breakdowns:
@@ -224,3 +225,6 @@ BACKLOG_FORMULA = _(
     'Tickets whose state is of kind new, open or pending now (live count, not by period); the '
     'ageing buckets count them by the time since creation.'
 )
+
+
+from . import kpis_service  # noqa: E402, F401  (satisfaction, callback coverage, complaint timeliness)
