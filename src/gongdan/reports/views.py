@@ -20,6 +20,7 @@ from gongdan.utilities.errors import NotAllowed, NotFound
 from gongdan.utilities.templatetags.gongdan import localized
 
 from . import documents, kpis, queries
+from .documents_service import REPORT_TABS
 from .rollup import day_start
 
 KIND_KEYS = ('new', 'open', 'pending')
@@ -67,6 +68,7 @@ def _filter_context(request, flt):
         'teams': teams,
         'customers': Customer.objects.order_by('name')[:500],
         'errors': flt.errors,
+        'service_reports': REPORT_TABS,
         'query': urlencode({k: v for k, v in (('start', flt.start), ('end', flt.end), *flt.query().items()) if v}),
     }
 

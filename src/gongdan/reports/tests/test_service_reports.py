@@ -232,6 +232,7 @@ def test_service_reports_on_the_page_as_excel_and_pdf(client, callbacks, kind):
     url = reverse('reports:report', args=[kind])
     page = client.get(url)
     assert page.status_code == 200 and 'data-testid="report-section"' in page.content.decode()
+    assert all(tab in page.content.decode() for tab in ('满意度报告', '客户投诉日报', '投诉统计报告'))
     xlsx = client.get(url, {'format': 'xlsx'})
     assert xlsx.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
@@ -286,3 +287,21 @@ def test_svc10_daily_complaint_summary_subscription_is_sent_once(complaints):
     assert mails.count() == 1
     attachment = mails.get().payload['attachments'][0]
     assert attachment['filename'].startswith('complaints_daily-') and attachment['filename'].endswith('.pdf')
+
+
+def test_demo_subscriptions_are_made_once(org, processes):
+    """The demo's service report subscriptions (SVC-10 daily summary, SD-01 satisfaction) are idempotent."""
+    from gongdan.reports.demo_service import build_report_subscriptions
+    from gongdan.reports.models import ReportSubscription
+    from gongdan.utilities.demo import Directory
+
+    org.supervisor.email = 'director@example.com'
+    org.supervisor.save()
+    directory = Directory(users={'director': org.supervisor}, teams={}, customers={})
+    assert build_report_subscriptions(directory) == 3
+    assert build_report_subscriptions(directory) == 0
+    assert set(ReportSubscription.objects.values_list('kind', 'frequency')) == {
+        ('complaints_daily', 'daily'),
+        ('satisfaction', 'weekly'),
+        ('complaints', 'monthly'),
+    }
