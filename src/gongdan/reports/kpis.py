@@ -9,9 +9,9 @@ FIRST_RESPONSE_CLOCKS (the acceptance clocks: crc_fault, svc_complaint ``accept`
 (``resolve`` of crc_fault and svc_complaint, ``restore`` of csc_red_flag). A new process whose clocks use these
 keys is counted without a change here.
 
-Hooks for later (not registered until their rows exist): satisfaction score and callback coverage (the callback
-process), resource-check and provisioning timeliness and cycle time (CRC-04/CRC-05 processes): register a KPI with
-``register(KPI(...))`` naming their clock keys or events.
+The service KPIs (satisfaction score, callback coverage, complaint timeliness) are registered by kpis_service.py.
+Hooks for later (not registered until their rows exist): resource-check and provisioning timeliness and cycle time
+(CRC-04/CRC-05 processes): register a KPI with ``register(KPI(...))`` naming their clock keys or events.
 """
 
 from __future__ import annotations
