@@ -187,8 +187,9 @@ def campaign_population(campaign: CallbackCampaign) -> list[dict]:
 DIMENSIONS = ('team', 'engineer', 'customer_level', 'process', 'source', 'month', 'campaign')
 
 
-def done_callbacks(start: dt.date, end: dt.date, *, campaign=None, processes=None) -> QuerySet[Callback]:
-    """Callbacks answered (status done, with a score) between ``start`` and ``end`` (local dates, inclusive)."""
+def done_callbacks(start: dt.date, end: dt.date, *, campaign=None, processes=None, tickets=None) -> QuerySet[Callback]:
+    """Callbacks answered (status done, with a score) between ``start`` and ``end`` (local dates, inclusive);
+    ``tickets`` (a ticket queryset: a report's team/customer filter and visibility) keeps their callbacks only."""
     begin, finish = local_range(start, end)
     query = Callback.objects.filter(
         status=CallbackStatus.DONE, satisfaction__isnull=False, done_at__gte=begin, done_at__lt=finish
@@ -197,6 +198,8 @@ def done_callbacks(start: dt.date, end: dt.date, *, campaign=None, processes=Non
         query = query.filter(campaign=campaign)
     if processes:
         query = query.filter(ticket__process__key__in=list(processes))
+    if tickets is not None:
+        query = query.filter(ticket__in=tickets.values('pk'))
     return query
 
 
@@ -212,13 +215,15 @@ def _dimension_fields(dimension: str) -> tuple[str, str | None]:
     }[dimension]
 
 
-def satisfaction_by(dimension: str, start: dt.date, end: dt.date, *, campaign=None, processes=None) -> list[dict]:
+def satisfaction_by(
+    dimension: str, start: dt.date, end: dt.date, *, campaign=None, processes=None, tickets=None
+) -> list[dict]:
     """Satisfaction grouped by ``dimension`` (team, engineer, customer_level, process, source, month, campaign):
     one dict per group with ``key``, ``label``, ``count``, ``average`` (1-5, two decimals), ``distribution``
     ({1: n, ..., 5: n}) and ``low`` (scores 1-2). Groups sorted by key; a missing key is ``None``."""
     if dimension not in DIMENSIONS:
         raise ValueError(f'unknown dimension {dimension!r}')
-    query = done_callbacks(start, end, campaign=campaign, processes=processes)
+    query = done_callbacks(start, end, campaign=campaign, processes=processes, tickets=tickets)
     if dimension == 'month':
         zone = timezone.get_default_timezone()
         query = query.annotate(month=TruncMonth('done_at', tzinfo=zone))
@@ -269,10 +274,10 @@ def _labels(dimension: str, keys: list) -> dict:
     return {}
 
 
-def satisfaction_summary(start: dt.date, end: dt.date, *, campaign=None, processes=None) -> dict:
+def satisfaction_summary(start: dt.date, end: dt.date, *, campaign=None, processes=None, tickets=None) -> dict:
     """The overall figures: answered count, average score, and the good/fair/poor counts of quality, attitude and
     recovery time (SD-05)."""
-    query = done_callbacks(start, end, campaign=campaign, processes=processes)
+    query = done_callbacks(start, end, campaign=campaign, processes=processes, tickets=tickets)
     average = query.aggregate(avg=Avg('satisfaction'))['avg']
     ratings = {}
     for field in ('quality', 'attitude', 'recovery'):
@@ -281,13 +286,15 @@ def satisfaction_summary(start: dt.date, end: dt.date, *, campaign=None, process
     return {'count': query.count(), 'average': round(average, 2) if average is not None else None, 'ratings': ratings}
 
 
-def coverage(start: dt.date, end: dt.date, *, processes=None, team_ids=None) -> dict:
+def coverage(start: dt.date, end: dt.date, *, processes=None, team_ids=None, tickets=None) -> dict:
     """Callback coverage of the tickets closed between ``start`` and ``end``: ``closed`` tickets, ``called``
     (with at least one answered callback), ``failed`` (only unsuccessful attempts), ``pending`` (a callback still
     to do) and ``ratio`` = called / closed (None when nothing closed) — SD-01, SD-05."""
-    tickets = closed_tickets(start, end, processes=processes, team_ids=team_ids)
-    closed = tickets.count()
-    callbacks = Callback.objects.filter(ticket__in=tickets.values('pk'))
+    closable = closed_tickets(start, end, processes=processes, team_ids=team_ids)
+    if tickets is not None:
+        closable = closable.filter(pk__in=tickets.values('pk'))
+    closed = closable.count()
+    callbacks = Callback.objects.filter(ticket__in=closable.values('pk'))
     called = callbacks.filter(status=CallbackStatus.DONE).values('ticket_id').distinct().count()
     failed_ids = set(callbacks.filter(status=CallbackStatus.FAILED).values_list('ticket_id', flat=True))
     done_ids = set(callbacks.filter(status=CallbackStatus.DONE).values_list('ticket_id', flat=True))
@@ -301,11 +308,13 @@ def coverage(start: dt.date, end: dt.date, *, processes=None, team_ids=None) -> 
     }
 
 
-def callback_problems(start: dt.date, end: dt.date, *, threshold: int = 2, campaign=None) -> dict:
+def callback_problems(start: dt.date, end: dt.date, *, threshold: int = 2, campaign=None, tickets=None) -> dict:
     """What the callback problem analysis report (用户回访问题分析报告, SVC-09) starts from: the low scores (at or
     below ``threshold``) and poor ratings with the customers' comments, and why callbacks failed (by reason)."""
     begin, finish = local_range(start, end)
-    answered = done_callbacks(start, end, campaign=campaign).select_related('ticket', 'team', 'engineer')
+    answered = done_callbacks(start, end, campaign=campaign, tickets=tickets).select_related(
+        'ticket', 'team', 'engineer', 'follow_up_ticket'
+    )
     poor = Q(satisfaction__lte=threshold) | Q(quality=Rating.POOR) | Q(attitude=Rating.POOR) | Q(recovery=Rating.POOR)
     low = [
         {
@@ -319,12 +328,17 @@ def callback_problems(start: dt.date, end: dt.date, *, threshold: int = 2, campa
             'recovery': c.recovery,
             'comment': c.comment,
             'follow_up': c.follow_up,
+            'follow_up_ticket': c.follow_up_ticket.number if c.follow_up_ticket_id else '',
+            'ticket_id': c.ticket_id,
+            'ticket_state_kind': c.ticket.state_kind,
         }
         for c in answered.filter(poor).order_by('satisfaction', 'pk')
     ]
     failed = Callback.objects.filter(status=CallbackStatus.FAILED, done_at__gte=begin, done_at__lt=finish)
     if campaign is not None:
         failed = failed.filter(campaign=campaign)
+    if tickets is not None:
+        failed = failed.filter(ticket__in=tickets.values('pk'))
     reasons = Counter(failed.values_list('failed_reason', flat=True))
     return {'low': low, 'failed': [{'reason': r, 'count': n} for r, n in reasons.most_common()]}
 

@@ -190,10 +190,11 @@ def _row(ticket: Ticket, teams: dict[str, str], cutoff: dt.datetime) -> dict[str
     }
 
 
-def summarise_day(day: dt.date, *, now: dt.datetime | None = None) -> dict[str, Any]:
+def summarise_day(day: dt.date, *, now: dt.datetime | None = None, tickets: QuerySet | None = None) -> dict[str, Any]:
     """The contents of the daily complaint summary of reporting day ``day`` (SVC-10), as of its end (or now,
     for a day still running): new complaints by category and severity, the open ones with their age, the ones
-    closed in the period with their result, and the open ones past a deadline. Slugs and numbers only."""
+    closed in the period with their result, and the open ones past a deadline. Slugs and numbers only.
+    ``tickets`` (a ticket queryset: a report's team/customer filter) keeps those complaints only."""
     from gongdan.accounts.models import Team
     from gongdan.sla.models import Clock
 
@@ -201,6 +202,8 @@ def summarise_day(day: dt.date, *, now: dt.datetime | None = None) -> dict[str, 
     cutoff = min(end, now or timezone.now())
     teams = dict(Team.objects.values_list('key', 'name'))
     base = complaints().select_related('process_version')
+    if tickets is not None:
+        base = base.filter(pk__in=tickets.values('pk'))
     new = list(base.filter(created_at__gt=start, created_at__lte=cutoff).order_by('created_at'))
     open_ = list(
         base.filter(created_at__lte=cutoff)
@@ -347,9 +350,10 @@ class Report:
         return round(100 * self.satisfied / asked, 1) if asked else None
 
 
-def complaint_report(start: dt.date, end: dt.date) -> Report:
+def complaint_report(start: dt.date, end: dt.date, *, tickets: QuerySet | None = None) -> Report:
     """Complaints recorded from ``start`` to ``end`` (local calendar days, inclusive): counts by category,
-    severity, department and state; the average handling time (recorded to told-and-filed) and satisfaction."""
+    severity, department and state; the average handling time (recorded to told-and-filed) and satisfaction.
+    ``tickets`` (a ticket queryset: a report's team/customer filter) keeps those complaints only."""
     from gongdan.accounts.models import Team
 
     if end < start:
@@ -359,9 +363,9 @@ def complaint_report(start: dt.date, end: dt.date) -> Report:
     until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time(0), tzinfo=zone)
     labels = Labels.of(complaint_spec())
     teams = dict(Team.objects.values_list('key', 'name'))
+    base = complaints() if tickets is None else complaints().filter(pk__in=tickets.values('pk'))
     tickets = list(
-        complaints()
-        .filter(created_at__gte=since, created_at__lt=until)
+        base.filter(created_at__gte=since, created_at__lt=until)
         .select_related('customer', 'process_version')
         .order_by('created_at')
     )

@@ -279,6 +279,7 @@ def _problems(flt: ReportFilter, labels: Labels) -> Section:
     if not section.text:
         section.text.append(_('No team missed a tenth or more of its resolution targets in the period.'))
     section.tables.append(_complaints_table(flt, labels))
+    section.tables.append(kpi_table(flt, ('complaint_resolution_timeliness', 'complaint_feedback_timeliness')))
     return section
 
 
@@ -317,6 +318,8 @@ def build_crc02(flt: ReportFilter, *, user=None, now: dt.datetime | None = None)
                         'fault_timeliness',
                         'fault_report_timeliness',
                         'reopen_rate',
+                        'satisfaction_score',
+                        'callback_coverage',
                     ),
                 ),
                 breakdown_table(flt, 'resolution_attainment', 'team', labels, _('Resolution attainment by team')),
@@ -352,6 +355,8 @@ def build_sd07(flt: ReportFilter, *, user=None, now: dt.datetime | None = None) 
                         'fault_timeliness',
                         'fault_report_timeliness',
                         'reopen_rate',
+                        'satisfaction_score',
+                        'callback_coverage',
                     ),
                 )
             ],
@@ -377,7 +382,14 @@ def build_sd07(flt: ReportFilter, *, user=None, now: dt.datetime | None = None) 
             [],
             [breakdown_table(flt, 'resolution_attainment', 'customer', labels, _('Resolution attainment by customer'))],
         ),
-        Section(_('Complaints'), [], [_complaints_table(flt, labels)]),
+        Section(
+            _('Complaints'),
+            [],
+            [
+                _complaints_table(flt, labels),
+                kpi_table(flt, ('complaint_resolution_timeliness', 'complaint_feedback_timeliness')),
+            ],
+        ),
         Section(_('Backlog'), [], [_ageing_table(user, flt, now)]),
     ]
     return Report('sd07', _('Monthly service meeting pack'), period_label(flt), flt.label, now, sections)
@@ -409,3 +421,6 @@ _register(documents_ops)
 
 
 __all__ = ['AGE_BUCKETS', 'BUILDERS', 'Report', 'Section', 'Table', 'build']
+
+
+from . import documents_service  # noqa: E402, F401  (satisfaction, complaints_daily, complaints)

@@ -9,9 +9,9 @@ FIRST_RESPONSE_CLOCKS (the acceptance clocks: crc_fault, svc_complaint ``accept`
 (``resolve`` of crc_fault and svc_complaint, ``restore`` of csc_red_flag). A new process whose clocks use these
 keys is counted without a change here.
 
-Hooks for later (not registered until their rows exist): satisfaction score and callback coverage (the callback
-process), resource-check and provisioning timeliness and cycle time (CRC-04/CRC-05 processes): register a KPI with
-``register(KPI(...))`` naming their clock keys or events.
+The service KPIs (satisfaction score, callback coverage, complaint timeliness) are registered by kpis_service.py.
+Hooks for later (not registered until their rows exist): resource-check and provisioning timeliness and cycle time
+(CRC-04/CRC-05 processes): register a KPI with ``register(KPI(...))`` naming their clock keys or events.
 """
 
 from __future__ import annotations
@@ -70,9 +70,10 @@ class KPI:
     compute: Callable[[ReportFilter, str | None], dict]
     rate: bool = True
     breakdowns: tuple[str, ...] = field(default=('process', 'team', 'assignee', 'customer'))
+    figure: type[Figure] = Figure  # the kind of value (kpis_service.MeanFigure: a mean score)
 
     def total(self, flt: ReportFilter) -> Figure:
-        return self.compute(flt, None).get(None, Figure(0, 0 if self.rate else None))
+        return self.compute(flt, None).get(None, self.figure(0, 0 if self.rate else None))
 
     def by(self, flt: ReportFilter, breakdown: str) -> dict:
         if breakdown not in self.breakdowns:
@@ -228,3 +229,4 @@ BACKLOG_FORMULA = _(
 
 # The registries of the other centers' KPIs: registered on import, after everything above is defined.
 from . import kpis_ops  # noqa: E402, F401  (CRC-03: resource checks and provisioning orders)
+from . import kpis_service  # noqa: E402, F401  (satisfaction, callback coverage, complaint timeliness)

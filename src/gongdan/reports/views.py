@@ -317,7 +317,7 @@ def kpi_list(request):
             figures = kpi.by(flt, breakdown)
             parts = sorted(((labels.of(breakdown, k), f) for k, f in figures.items()), key=lambda p: -p[1].numerator)
             # every rollup column is a partition of the rows: the total is the sum of the parts (no second query)
-            total = kpis.Figure(
+            total = kpi.figure(
                 sum(f.numerator for f in figures.values()),
                 sum(f.denominator for f in figures.values()) if kpi.rate else None,
             )

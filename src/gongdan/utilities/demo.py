@@ -903,6 +903,9 @@ def build_demo(*, password: str = DEFAULT_PASSWORD, tickets: bool = True) -> dic
     from gongdan.reports.actions import do_rebuild_rollup  # the wall's daily figures at once, not after a minute
 
     do_rebuild_rollup()
+    from gongdan.reports.demo_service import build_report_subscriptions  # SVC-09/SVC-10 reports by e-mail
+
+    build_report_subscriptions(directory)
     return {
         'accounts': len(directory.users),
         'customers': len(directory.customers),

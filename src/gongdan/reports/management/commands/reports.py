@@ -12,6 +12,8 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
+from gongdan.reports import documents
+from gongdan.reports.models import Frequency
 from gongdan.utilities.errors import GongdanError
 
 
@@ -25,13 +27,13 @@ class Command(BaseCommand):
         sub.add_parser('send')
         subscribe = sub.add_parser('subscribe')
         subscribe.add_argument('username')
-        subscribe.add_argument('kind', choices=['crc02', 'sd07'])
-        subscribe.add_argument('frequency', choices=['monthly', 'quarterly'])
+        subscribe.add_argument('kind', choices=sorted(documents.BUILDERS))
+        subscribe.add_argument('frequency', choices=Frequency.values)
         subscribe.add_argument('--format', default='xlsx', choices=['xlsx', 'pdf'])
         subscribe.add_argument('--team')
         subscribe.add_argument('--customer')
         make = sub.add_parser('make')
-        make.add_argument('kind', choices=['crc02', 'sd07'])
+        make.add_argument('kind', choices=sorted(documents.BUILDERS))
         make.add_argument('--start', required=True)
         make.add_argument('--end', required=True)
         make.add_argument('--format', default='xlsx', choices=['xlsx', 'pdf'])
