@@ -228,5 +228,6 @@ BACKLOG_FORMULA = _(
 
 
 # The registries of the other centers' KPIs: registered on import, after everything above is defined.
-from . import kpis_ops  # noqa: E402, F401  (CRC-03: resource checks and provisioning orders)
-from . import kpis_service  # noqa: E402, F401  (satisfaction, callback coverage, complaint timeliness)
+# kpis_ops: CRC-03 resource checks and provisioning orders; kpis_service: satisfaction, callback coverage,
+# complaint timeliness.
+from . import kpis_ops, kpis_service  # noqa: E402, F401
