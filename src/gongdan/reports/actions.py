@@ -50,7 +50,8 @@ def do_rebuild_rollup(*, now: dt.datetime | None = None, start: dt.date | None =
     DailyRollup.objects.filter(day__gt=today).delete()
     state.watermark = now
     state.rebuilt_at = now
-    state.save(update_fields=['watermark', 'rebuilt_at'])
+    state.folded = {}  # the next refresh re-reads the margin: a change committed late during the rebuild is seen
+    state.save(update_fields=['watermark', 'rebuilt_at', 'folded'])
     log.info('reports rollup rebuilt from %s: %s rows', first, written)
     return written
 
@@ -58,22 +59,27 @@ def do_rebuild_rollup(*, now: dt.datetime | None = None, start: dt.date | None =
 @transaction.atomic
 def do_refresh_rollup(*, now: dt.datetime | None = None) -> list[dt.date]:
     """Fold the tickets changed since the watermark (minus MARGIN) into the rollup: recompute every local day
-    those changes can touch (rollup.changed_days) and today; the first run, or a bulk change, rebuilds all.
+    those changes can touch (rollup.changed_days) and today, skipping the ticket versions the previous refresh
+    already folded in (RollupState.folded); the first run, or a bulk change, rebuilds all.
     Returns the days recomputed. Locks the state row, so two workers never refresh at once."""
     now = now or timezone.now()
     state = _lock_state()
     if state.watermark is None:
         do_rebuild_rollup(now=now)
         return []
-    days = rollup.changed_days(state.watermark - MARGIN)
+    seen: dict[str, str] = {}
+    days = rollup.changed_days(state.watermark - MARGIN, folded=state.folded or {}, seen=seen)
     if days is None:
         do_rebuild_rollup(now=now)
         return []
     days.add(rollup.local_day(now))
     for start, end in _runs(sorted(days)):
         _replace_days(start, end)
+    # remember the ticket versions folded in that the next refresh's margin will read again
+    horizon = now - MARGIN
+    state.folded = {pk: at for pk, at in seen.items() if dt.datetime.fromisoformat(at) >= horizon}
     state.watermark = now
-    state.save(update_fields=['watermark'])
+    state.save(update_fields=['watermark', 'folded'])
     return sorted(days)
 
 

@@ -71,10 +71,13 @@ class DailyRollup(models.Model):
 
 
 class RollupState(models.Model):
-    """One row (pk 1): up to when ticket changes have been folded into the rollup."""
+    """One row (pk 1): up to when ticket changes have been folded into the rollup, and which ticket versions
+    inside the re-read margin were already folded in (``folded``: {ticket id: updated_at ISO}), so the next
+    refresh does not recompute their days again."""
 
     watermark = models.DateTimeField(null=True, blank=True)
     rebuilt_at = models.DateTimeField(null=True, blank=True)
+    folded = models.JSONField(default=dict, blank=True)
 
     def __str__(self):
         return f'rollup up to {self.watermark}'

@@ -105,3 +105,28 @@ def test_every_kpi_has_a_formula_and_rule_ids(processes):
     assert {'first_response_attainment', 'resolution_attainment', 'fault_timeliness', 'reopen_rate'} <= set(
         kpis.REGISTRY
     )
+
+
+@pytest.mark.django_db
+def test_refresh_remembers_what_it_folded_in(org, processes):
+    """A reassigned old ticket makes one refresh recompute its days; the next refresh, whose margin reads the same
+    ticket again, skips it (same updated_at) and recomputes only today; a further change is folded in again, and
+    the rows still equal a rebuild's."""
+    from gongdan.reports.models import RollupState
+    from gongdan.tickets.actions import do_assign_ticket
+    from gongdan.tickets.models import Ticket
+
+    t0 = now() - dt.timedelta(days=5)
+    old = sd_ticket(org, t0)
+    do_rebuild_rollup()
+    do_assign_ticket(Ticket.objects.get(pk=old.pk), actor=org.supervisor, team=org.teams['network_ops'], assignee=None)
+    days = do_refresh_rollup()
+    assert rollup.local_day(t0) in days
+    assert str(old.pk) in RollupState.objects.get(pk=1).folded
+    assert do_refresh_rollup() == [rollup.local_day(now())]  # nothing new: the margin's ticket was folded in
+    do_assign_ticket(Ticket.objects.get(pk=old.pk), actor=org.supervisor, team=org.teams['software_ops'], assignee=None)
+    assert rollup.local_day(t0) in do_refresh_rollup()
+    incremental = _rows()
+    do_rebuild_rollup()
+    assert _rows() == incremental
+    assert DailyRollup.objects.get(metric=Metric.CREATED).team_id == org.teams['software_ops'].pk

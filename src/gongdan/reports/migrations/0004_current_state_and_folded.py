@@ -11,9 +11,11 @@
 Created here (plain SQL valid on PostgreSQL and SQLite) rather than in the tickets/sla models, as 0002 did, so that
 those apps carry no migration for a reader's need. Like every index, they are kept exact by the database on each
 write: nothing has to refresh them.
+
+Also ``RollupState.folded``: the ticket versions the last refresh folded in (the refresh skips them next time).
 """
 
-from django.db import migrations
+from django.db import migrations, models
 
 OPEN_CELLS = 'reports_ticket_open_cells'
 OPEN_BREACHED = 'reports_sla_clock_open_breached'
@@ -27,6 +29,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddField(
+            model_name='rollupstate',
+            name='folded',
+            field=models.JSONField(blank=True, default=dict),
+        ),
         migrations.RunSQL(
             f'CREATE INDEX IF NOT EXISTS {OPEN_CELLS} ON tickets_ticket '
             '(team_id, state_kind, process_id, state, created_at, customer_id, id) '
