@@ -14,7 +14,16 @@ from gongdan.accounts.models import User
 from gongdan.utilities.errors import InvalidInput
 
 from . import rollup
-from .models import DailyRollup, Format, Frequency, ReportDelivery, ReportKind, ReportSubscription, RollupState
+from .models import (
+    CoarseRollup,
+    DailyRollup,
+    Format,
+    Frequency,
+    ReportDelivery,
+    ReportKind,
+    ReportSubscription,
+    RollupState,
+)
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +34,13 @@ CHUNK_DAYS = 31
 
 
 def _replace_days(start: dt.date, end: dt.date) -> int:
+    """Replace the rows of the days ``start`` … ``end`` in both rollups (the coarse one summed from the same rows,
+    in the same transaction: the two always agree)."""
     rows = rollup.compute_rows(start, end)
-    DailyRollup.objects.filter(day__gte=start, day__lte=end).delete()
+    for model in (DailyRollup, CoarseRollup):
+        model.objects.filter(day__gte=start, day__lte=end).delete()
     DailyRollup.objects.bulk_create(rows, batch_size=5000)
+    CoarseRollup.objects.bulk_create(rollup.coarse_rows(rows), batch_size=5000)
     return len(rows)
 
 
@@ -40,14 +53,16 @@ def do_rebuild_rollup(*, now: dt.datetime | None = None, start: dt.date | None =
     today = rollup.local_day(now)
     first = start or rollup.first_day() or today
     if start is None:
-        DailyRollup.objects.filter(day__lt=first).delete()
+        for model in (DailyRollup, CoarseRollup):
+            model.objects.filter(day__lt=first).delete()
     written = 0
     day = first
     while day <= today:
         end = min(day + dt.timedelta(days=CHUNK_DAYS - 1), today)
         written += _replace_days(day, end)
         day = end + dt.timedelta(days=1)
-    DailyRollup.objects.filter(day__gt=today).delete()
+    for model in (DailyRollup, CoarseRollup):
+        model.objects.filter(day__gt=today).delete()
     state.watermark = now
     state.rebuilt_at = now
     state.folded = {}  # the next refresh re-reads the margin: a change committed late during the rebuild is seen

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 
-from .models import DailyRollup, Metric
+from .models import CoarseRollup, DailyRollup, Metric
 
 DONE_KINDS = ('resolved', 'closed')
 DIMENSIONS = ('process_id', 'team_id', 'assignee_id', 'customer_id', 'channel', 'category')
@@ -133,6 +133,23 @@ def compute_rows(start: dt.date, end: dt.date) -> list[DailyRollup]:
         metric = Metric.CLOCK_MET if values['outcome'] == 'met' else Metric.CLOCK_BREACHED
         rows.append(_row(values['d'], metric, values, tdims, values['n'], clock_key=values['key']))
     return rows
+
+
+COARSE_DIMENSIONS = ('process_id', 'team_id', 'customer_id', 'channel')  # DIMENSIONS without assignee, category
+
+
+def coarse_rows(rows: list[DailyRollup]) -> list[CoarseRollup]:
+    """``rows`` summed over the assignee and category dimensions (the CoarseRollup rows of the same days)."""
+    sums: dict[tuple, int] = {}
+    for row in rows:
+        key = (row.day, row.metric, row.clock_key, *(getattr(row, dim) for dim in COARSE_DIMENSIONS))
+        sums[key] = sums.get(key, 0) + row.value
+    return [
+        CoarseRollup(
+            day=day, metric=metric, clock_key=clock_key, value=n, **dict(zip(COARSE_DIMENSIONS, dims, strict=True))
+        )
+        for (day, metric, clock_key, *dims), n in sums.items()
+    ]
 
 
 # A change of one of these fields moves a ticket's rows to other dimensions on every day it counts on.
