@@ -14,7 +14,16 @@ from gongdan.accounts.models import User
 from gongdan.utilities.errors import InvalidInput
 
 from . import rollup
-from .models import DailyRollup, Format, Frequency, ReportDelivery, ReportKind, ReportSubscription, RollupState
+from .models import (
+    CoarseRollup,
+    DailyRollup,
+    Format,
+    Frequency,
+    ReportDelivery,
+    ReportKind,
+    ReportSubscription,
+    RollupState,
+)
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +34,13 @@ CHUNK_DAYS = 31
 
 
 def _replace_days(start: dt.date, end: dt.date) -> int:
+    """Replace the rows of the days ``start`` … ``end`` in both rollups (the coarse one summed from the same rows,
+    in the same transaction: the two always agree)."""
     rows = rollup.compute_rows(start, end)
-    DailyRollup.objects.filter(day__gte=start, day__lte=end).delete()
+    for model in (DailyRollup, CoarseRollup):
+        model.objects.filter(day__gte=start, day__lte=end).delete()
     DailyRollup.objects.bulk_create(rows, batch_size=5000)
+    CoarseRollup.objects.bulk_create(rollup.coarse_rows(rows), batch_size=5000)
     return len(rows)
 
 
@@ -40,17 +53,20 @@ def do_rebuild_rollup(*, now: dt.datetime | None = None, start: dt.date | None =
     today = rollup.local_day(now)
     first = start or rollup.first_day() or today
     if start is None:
-        DailyRollup.objects.filter(day__lt=first).delete()
+        for model in (DailyRollup, CoarseRollup):
+            model.objects.filter(day__lt=first).delete()
     written = 0
     day = first
     while day <= today:
         end = min(day + dt.timedelta(days=CHUNK_DAYS - 1), today)
         written += _replace_days(day, end)
         day = end + dt.timedelta(days=1)
-    DailyRollup.objects.filter(day__gt=today).delete()
+    for model in (DailyRollup, CoarseRollup):
+        model.objects.filter(day__gt=today).delete()
     state.watermark = now
     state.rebuilt_at = now
-    state.save(update_fields=['watermark', 'rebuilt_at'])
+    state.folded = {}  # the next refresh re-reads the margin: a change committed late during the rebuild is seen
+    state.save(update_fields=['watermark', 'rebuilt_at', 'folded'])
     log.info('reports rollup rebuilt from %s: %s rows', first, written)
     return written
 
@@ -58,22 +74,27 @@ def do_rebuild_rollup(*, now: dt.datetime | None = None, start: dt.date | None =
 @transaction.atomic
 def do_refresh_rollup(*, now: dt.datetime | None = None) -> list[dt.date]:
     """Fold the tickets changed since the watermark (minus MARGIN) into the rollup: recompute every local day
-    those changes can touch (rollup.changed_days) and today; the first run, or a bulk change, rebuilds all.
+    those changes can touch (rollup.changed_days) and today, skipping the ticket versions the previous refresh
+    already folded in (RollupState.folded); the first run, or a bulk change, rebuilds all.
     Returns the days recomputed. Locks the state row, so two workers never refresh at once."""
     now = now or timezone.now()
     state = _lock_state()
     if state.watermark is None:
         do_rebuild_rollup(now=now)
         return []
-    days = rollup.changed_days(state.watermark - MARGIN)
+    seen: dict[str, str] = {}
+    days = rollup.changed_days(state.watermark - MARGIN, folded=state.folded or {}, seen=seen)
     if days is None:
         do_rebuild_rollup(now=now)
         return []
     days.add(rollup.local_day(now))
     for start, end in _runs(sorted(days)):
         _replace_days(start, end)
+    # remember the ticket versions folded in that the next refresh's margin will read again
+    horizon = now - MARGIN
+    state.folded = {pk: at for pk, at in seen.items() if dt.datetime.fromisoformat(at) >= horizon}
     state.watermark = now
-    state.save(update_fields=['watermark'])
+    state.save(update_fields=['watermark', 'folded'])
     return sorted(days)
 
 

@@ -2,7 +2,8 @@
 
 ``DailyRollup`` is a derived cache: per local day, metric and dimension tuple, the count of what the metric
 counts, rebuilt from the tickets, their timeline and the SLA clocks (reports/rollup.py, docs/reports.md says how it
-stays correct). Nobody enters a number into it. ``RollupState`` holds the incremental refresh's watermark.
+stays correct). Nobody enters a number into it. ``CoarseRollup`` is the same without the engineer and category
+dimensions, for long sums. ``RollupState`` holds the incremental refresh's watermark.
 ``ReportSubscription`` asks for a report by e-mail every period; ``ReportDelivery`` records each period sent,
 unique per subscription and period, which makes the scheduled job idempotent.
 """
@@ -70,11 +71,54 @@ class DailyRollup(models.Model):
         return f'{self.day} {self.metric} {self.value}'
 
 
+class CoarseRollup(models.Model):
+    """The daily rollup without the engineer (assignee) and category dimensions: the same days, metrics and
+    counts summed over those two columns, written with DailyRollup's rows in the same transaction (actions.py
+    ``_replace_days``), so the two always agree. Sums that group or filter by neither column (year-long totals by
+    team, customer, process, channel) read this table: a few dozen times fewer rows."""
+
+    day = models.DateField()
+    metric = models.CharField(max_length=20, choices=Metric.choices)
+    clock_key = models.SlugField(max_length=50, blank=True, default='')
+    process = models.ForeignKey(
+        'workflow.Process', on_delete=models.CASCADE, related_name='+', db_constraint=False, db_index=False
+    )
+    team = models.ForeignKey(
+        'accounts.Team',
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name='+',
+        db_constraint=False,
+        db_index=False,
+    )
+    customer = models.ForeignKey(
+        'customers.Customer',
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name='+',
+        db_constraint=False,
+        db_index=False,
+    )
+    channel = models.CharField(max_length=10, blank=True, default='')
+    value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        indexes = [models.Index(fields=['metric', 'day'], name='reports_coarse_metric_day')]
+
+    def __str__(self):
+        return f'{self.day} {self.metric} {self.value} (coarse)'
+
+
 class RollupState(models.Model):
-    """One row (pk 1): up to when ticket changes have been folded into the rollup."""
+    """One row (pk 1): up to when ticket changes have been folded into the rollup, and which ticket versions
+    inside the re-read margin were already folded in (``folded``: {ticket id: updated_at ISO}), so the next
+    refresh does not recompute their days again."""
 
     watermark = models.DateTimeField(null=True, blank=True)
     rebuilt_at = models.DateTimeField(null=True, blank=True)
+    folded = models.JSONField(default=dict, blank=True)
 
     def __str__(self):
         return f'rollup up to {self.watermark}'

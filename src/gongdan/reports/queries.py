@@ -14,7 +14,7 @@ from gongdan.accounts.models import Team, User
 from gongdan.customers.models import Customer
 from gongdan.utilities.errors import InvalidInput, NotAllowed, NotFound
 
-from .models import DailyRollup
+from .models import CoarseRollup, DailyRollup
 from .rollup import day_start, local_day
 
 # Supervisors and above see every team's figures (issue #6: the supervisor's wall).
@@ -78,8 +78,11 @@ class ReportFilter:
             return {self.team.pk}
         return self.teams
 
-    def rollup(self, *metrics: str) -> QuerySet[DailyRollup]:
-        qs = DailyRollup.objects.filter(metric__in=metrics, day__gte=self.start, day__lte=self.end)
+    def rollup(self, *metrics: str, coarse: bool = False) -> QuerySet[DailyRollup]:
+        """The rollup rows of ``metrics`` in the period and filter; ``coarse``: from CoarseRollup (no assignee or
+        category columns, the same sums over every other column)."""
+        model = CoarseRollup if coarse else DailyRollup
+        qs = model.objects.filter(metric__in=metrics, day__gte=self.start, day__lte=self.end)
         return self._dims(qs, 'team_id', 'customer_id')
 
     def tickets(self, qs: QuerySet) -> QuerySet:
@@ -160,9 +163,14 @@ def validate(flt: ReportFilter) -> None:
 
 
 # --- sums over the rollup ---------------------------------------------------------------------------
+FINE_ONLY = frozenset({'assignee', 'assignee_id', 'category'})  # columns only DailyRollup has
+
+
 def rollup_totals(flt: ReportFilter, metric: str, by: tuple[str, ...] = (), **extra) -> list[dict]:
-    """[{dims..., 'n': sum}] of ``metric`` in the period, grouped by ``by`` (rollup columns)."""
-    qs = flt.rollup(metric).filter(**extra)
+    """[{dims..., 'n': sum}] of ``metric`` in the period, grouped by ``by`` (rollup columns). Read from the
+    coarse rollup unless ``by`` or ``extra`` names the assignee or the category."""
+    named = {name.split('__')[0] for name in (*by, *extra)}
+    qs = flt.rollup(metric, coarse=not (named & FINE_ONLY)).filter(**extra)
     if not by:
         return [{'n': qs.aggregate(n=Sum('value'))['n'] or 0}]
     return list(qs.values(*by).annotate(n=Sum('value')).order_by(*by))

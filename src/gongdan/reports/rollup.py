@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db.models import Count
 from django.db.models.functions import TruncDate
 
-from .models import DailyRollup, Metric
+from .models import CoarseRollup, DailyRollup, Metric
 
 DONE_KINDS = ('resolved', 'closed')
 DIMENSIONS = ('process_id', 'team_id', 'assignee_id', 'customer_id', 'channel', 'category')
@@ -135,26 +135,58 @@ def compute_rows(start: dt.date, end: dt.date) -> list[DailyRollup]:
     return rows
 
 
+COARSE_DIMENSIONS = ('process_id', 'team_id', 'customer_id', 'channel')  # DIMENSIONS without assignee, category
+
+
+def coarse_rows(rows: list[DailyRollup]) -> list[CoarseRollup]:
+    """``rows`` summed over the assignee and category dimensions (the CoarseRollup rows of the same days)."""
+    sums: dict[tuple, int] = {}
+    for row in rows:
+        key = (row.day, row.metric, row.clock_key, *(getattr(row, dim) for dim in COARSE_DIMENSIONS))
+        sums[key] = sums.get(key, 0) + row.value
+    return [
+        CoarseRollup(
+            day=day, metric=metric, clock_key=clock_key, value=n, **dict(zip(COARSE_DIMENSIONS, dims, strict=True))
+        )
+        for (day, metric, clock_key, *dims), n in sums.items()
+    ]
+
+
 # A change of one of these fields moves a ticket's rows to other dimensions on every day it counts on.
 DIMENSION_FIELDS = frozenset({'team', 'assignee', 'customer', 'category', 'channel'})
 
 
-def changed_days(since: dt.datetime, *, limit: int = 50_000) -> set[dt.date] | None:
+def changed_days(
+    since: dt.datetime,
+    *,
+    limit: int = 50_000,
+    folded: dict[str, str] | None = None,
+    seen: dict[str, str] | None = None,
+) -> set[dt.date] | None:
     """The local days whose rollup rows may have changed because a ticket changed at or after ``since``:
 
     - the days of its timeline transitions and clock stops at or after ``since`` (new resolutions, reopens, clocks);
     - for a ticket whose dimensions changed since then (an event whose ``changes`` name team, assignee, customer,
       category or channel), every day it counts on: its creation day, all its transitions and clock stops.
 
+    A ticket whose ``updated_at`` equals the one recorded in ``folded`` ({id: updated_at ISO}, what the previous
+    refresh folded in) has not changed since and is skipped: every action bumps ``updated_at``, so a new change,
+    or one committed late, carries another value. ``seen`` receives {id: updated_at ISO} of every ticket read.
+
     None when more than ``limit`` tickets changed (a bulk change: rebuild everything instead)."""
     from gongdan.sla.models import Clock
     from gongdan.tickets.choices import EventKind
     from gongdan.tickets.models import Ticket, TicketEvent
 
-    changed = list(Ticket.objects.filter(updated_at__gte=since).values_list('id', 'created_at')[: limit + 1])
+    changed = list(
+        Ticket.objects.filter(updated_at__gte=since).values_list('id', 'created_at', 'updated_at')[: limit + 1]
+    )
     if len(changed) > limit:
         return None
-    created = dict(changed)
+    folded = folded or {}
+    if seen is not None:
+        seen.update({str(pk): updated.isoformat() for pk, _created, updated in changed})
+    created = {pk: at for pk, at, updated in changed if folded.get(str(pk)) != updated.isoformat()}
     days: set[dt.date] = set()
     moved: set[int] = set()
     for chunk in _chunks(list(created), 2000):
