@@ -45,8 +45,15 @@ SAMPLES = {
     },
     'complaint.daily_summary': {
         'day': dt.date(2026, 12, 1),
-        'summary': {'new_total': 0, 'by_category': [], 'by_severity': [], 'new': [], 'open': [], 'closed': [],
-                    'overdue': []},
+        'summary': {
+            'new_total': 0,
+            'by_category': [],
+            'by_severity': [],
+            'new': [],
+            'open': [],
+            'closed': [],
+            'overdue': [],
+        },
     },
     'inspection.urgent_fault': {
         'inspection': 'XJ-20261201-0001',
@@ -79,6 +86,7 @@ SAMPLES = {
     },
     'emergency.rejected': {'decided_by': '工程服务经理', 'comment': '有备用路由'},
     'idc.resources_freed': {'customer': '云帆网络', 'resources': ['A-01 U3–U4', '203.0.113.9']},
+    'crc.check_form_chased': {'team': '固网专业', 'reminders': 2, 'chased_by': '客服甲', 'comment': '请今日回复'},
 }
 # not about one ticket: no ticket number in the subject
 TICKETLESS = {'complaint.daily_summary', 'reports.scheduled', 'inspection.daily_report'}
@@ -104,6 +112,7 @@ ZH = {
     'emergency.red_flag': 'Red Flag 已确认',
     'emergency.rejected': '未确认为紧急事件',
     'idc.resources_freed': '退租释放资源',
+    'crc.check_form_chased': '第 2 次催办',
 }
 
 
