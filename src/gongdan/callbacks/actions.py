@@ -30,7 +30,7 @@ from .constants import (
     RECORD_TRANSITION,
     REOPEN_TRANSITION,
 )
-from .models import Callback, CallbackCampaign, CallbackSetting
+from .models import Callback, CallbackCampaign, CallbackSetting, CallbackSettingChange
 
 if TYPE_CHECKING:
     from gongdan.accounts.models import User
@@ -463,27 +463,43 @@ def do_draw_campaign_sample(ticket: Ticket, *, actor: User | None, at=None) -> C
 def do_save_callback_setting(
     *, actor: User, triggers: dict[str, list[str]], low_score_threshold: int, low_score_action: str
 ) -> CallbackSetting:
-    """Which process states open a callback task, and what a low score does (SD-05). Administrators only; every
-    state named must exist in the process's current version."""
+    """Which process states open a callback task, and what a low score does (SVC-09, SD-05). Directors, general
+    managers and administrators only (NotAllowed). Every process and state named must exist in the process's
+    current version, the threshold is 1-5 and the action one of LowScoreAction (InvalidInput naming the field).
+    Locks the setting row; writes a CallbackSettingChange with ``{field: [before, after]}`` when anything changed.
+    """
     from gongdan.workflow.models import Process
 
-    if not (actor.is_superuser or actor.has_role('administrator')):
-        raise NotAllowed(_('Only an administrator changes the callback setting.'))
-    errors = []
+    if not queries.may_change_callback_setting(actor):
+        raise NotAllowed(_('Only a director, a general manager or an administrator changes the callback setting.'))
+    errors: dict[str, list[str]] = {}
     specs = {p.key: p.current_version.spec for p in Process.objects.filter(current_version__isnull=False)}
-    for key, states in triggers.items():
-        if key not in specs or any(s not in specs[key].states for s in states):
-            errors.append(key)
-    if errors:
-        raise InvalidInput(_('Unknown process or state: {keys}.').format(keys=', '.join(sorted(errors))))
-    if not 1 <= low_score_threshold <= 5 or low_score_action not in LowScoreAction.values:
-        raise InvalidInput(_('Some fields are missing or invalid.'))
-    setting, _created = CallbackSetting.objects.update_or_create(
-        pk=1,
-        defaults={
-            'triggers': triggers,
-            'low_score_threshold': low_score_threshold,
-            'low_score_action': low_score_action,
-        },
+    unknown = sorted(
+        k for k, states in triggers.items() if k not in specs or any(s not in specs[k].states for s in states)
     )
+    if unknown:
+        errors['triggers'] = [_('Unknown process or state: {keys}.').format(keys=', '.join(unknown))]
+    if not isinstance(low_score_threshold, int) or not 1 <= low_score_threshold <= 5:
+        errors['low_score_threshold'] = [_('Give a score from 1 to 5.')]
+    if low_score_action not in LowScoreAction.values:
+        errors['low_score_action'] = [_('Choose one of the listed actions.')]
+    if errors:
+        raise InvalidInput(_('Some fields are missing or invalid.'), fields=errors)
+    triggers = {key: sorted(set(states)) for key, states in sorted(triggers.items()) if states}
+    setting = CallbackSetting.objects.select_for_update().filter(pk=1).first() or CallbackSetting(pk=1)
+    after = {'triggers': triggers, 'low_score_threshold': low_score_threshold, 'low_score_action': low_score_action}
+    changes = {
+        field: [getattr(setting, field), value] for field, value in after.items() if getattr(setting, field) != value
+    }
+    setting.triggers, setting.low_score_threshold, setting.low_score_action = (
+        triggers,
+        low_score_threshold,
+        low_score_action,
+    )
+    if setting._state.adding:
+        setting.save(force_insert=True)
+    elif changes:
+        setting.save(update_fields=list(changes))
+    if changes:
+        CallbackSettingChange.objects.create(changed_by=actor, changed_at=timezone.now(), changes=changes)
     return setting

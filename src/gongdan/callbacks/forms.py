@@ -84,3 +84,34 @@ class PlanForm(forms.Form):
         self.fields['teams'].queryset = Team.objects.order_by('name')
         officers = User.objects.filter(roles__key='callback_officer', is_active=True, customer__isnull=True)
         self.fields['officers'].queryset = officers.distinct().order_by('username')
+
+
+class CallbackSettingForm(forms.Form):
+    """SVC-09/SD-05: which process states open a callback (one field per active process) and the low-score rule."""
+
+    low_score_threshold = forms.TypedChoiceField(
+        label=_('Low score at or below'),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(1, 6)],
+        widget=forms.Select(SELECT),
+    )
+    low_score_action = forms.ChoiceField(
+        label=_('On a low score'), choices=LowScoreAction.choices, widget=forms.Select(SELECT)
+    )
+
+    def __init__(self, *args, processes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.trigger_fields = []
+        for process in processes:
+            spec = process.current_version.spec
+            name = f'trigger_{process.key}'
+            self.fields[name] = forms.MultipleChoiceField(
+                label=process.title,
+                required=False,
+                choices=[(key, state.title) for key, state in spec.states.items()],
+                widget=forms.CheckboxSelectMultiple,
+            )
+            self.trigger_fields.append((process.key, name))
+
+    def triggers(self) -> dict[str, list[str]]:
+        return {key: self.cleaned_data.get(name) or [] for key, name in self.trigger_fields}

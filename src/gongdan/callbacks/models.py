@@ -40,6 +40,25 @@ class CallbackSetting(models.Model):
         return str(_('Callback setting'))
 
 
+class CallbackSettingChange(models.Model):
+    """The audit trail of the callback setting (SVC-09): who changed which of its fields when, ``{field: [before,
+    after]}``. Written by do_save_callback_setting only; never edited."""
+
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_('changed by'), null=True, on_delete=models.SET_NULL, related_name='+'
+    )
+    changed_at = models.DateTimeField(_('changed at'))
+    changes = models.JSONField(_('changes'), default=dict)
+
+    class Meta:
+        ordering = ['-changed_at', '-id']
+        verbose_name = _('callback setting change')
+        verbose_name_plural = _('callback setting changes')
+
+    def __str__(self):
+        return f'{self.changed_by} {self.changed_at}'
+
+
 class CallbackCampaign(models.Model):
     """The plan of a callback campaign (SVC-09), attached to its ``svc_callback`` ticket (the request the general
     manager approved). The department manager fixes the period, the processes and groups covered, the sampling

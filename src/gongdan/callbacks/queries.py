@@ -26,7 +26,7 @@ from .constants import (
     ENGINEER_FIELDS,
     NOT_SERVED_STATES,
 )
-from .models import Callback, CallbackCampaign, CallbackSetting
+from .models import Callback, CallbackCampaign, CallbackSetting, CallbackSettingChange
 
 if TYPE_CHECKING:
     from gongdan.accounts.models import User
@@ -100,6 +100,27 @@ def check_sees_callbacks(user: User) -> None:
         raise NotFound(_('Page not found.'))
     if not sees_all_callbacks(user):
         raise NotAllowed(_('Only the service desk and callback officers work on callbacks.'))
+
+
+SETTING_ROLES = ('director', 'general_manager', 'administrator')
+
+
+def may_change_callback_setting(user: User | None) -> bool:
+    """SVC-09: the directors, general managers and administrators own the callback setting."""
+    return is_staff_user(user) and (user.is_superuser or user.has_role(*SETTING_ROLES))
+
+
+def setting_changes(limit: int = 50) -> QuerySet[CallbackSettingChange]:
+    """The latest changes of the callback setting, newest first (who, when, what)."""
+    return CallbackSettingChange.objects.select_related('changed_by')[:limit]
+
+
+def trigger_processes() -> list:
+    """The active processes a callback may follow (their current version's states are offered)."""
+    from gongdan.workflow.models import Process
+
+    query = Process.objects.filter(is_active=True, current_version__isnull=False).select_related('current_version')
+    return list(query.order_by('key'))
 
 
 def current_setting() -> CallbackSetting:

@@ -16,10 +16,15 @@ from gongdan.utilities.errors import GongdanError, NotAllowed, NotFound
 from gongdan.utilities.htmx import htmx_partial
 
 from . import queries
-from .actions import do_record_callback, do_record_callback_failure, do_save_campaign_plan
+from .actions import (
+    do_record_callback,
+    do_record_callback_failure,
+    do_save_callback_setting,
+    do_save_campaign_plan,
+)
 from .choices import CallbackStatus
 from .constants import CAMPAIGN_PROCESS
-from .forms import FailureForm, PlanForm, RecordForm
+from .forms import CallbackSettingForm, FailureForm, PlanForm, RecordForm
 from .models import CallbackCampaign
 
 
@@ -187,3 +192,38 @@ def _initial(campaign) -> dict:
         'low_score_action': campaign.low_score_action,
         'seed': campaign.seed,
     }
+
+
+@login_required
+def setting(request):
+    """SVC-09: the callback setting page (Settings menu): trigger states per process and the low-score rule, with
+    the audit trail. Customers 404; staff other than directors, general managers and administrators 403."""
+    if not queries.is_staff_user(request.user):
+        raise Http404
+    if not queries.may_change_callback_setting(request.user):
+        raise PermissionDenied(
+            _('Only a director, a general manager or an administrator changes the callback setting.')
+        )
+    current = queries.current_setting()
+    processes = queries.trigger_processes()
+    initial = {'low_score_threshold': current.low_score_threshold, 'low_score_action': current.low_score_action}
+    initial |= {f'trigger_{p.key}': (current.triggers or {}).get(p.key, []) for p in processes}
+    form = CallbackSettingForm(request.POST or None, initial=initial, processes=processes)
+    if request.method == 'POST' and form.is_valid():
+        try:
+            do_save_callback_setting(
+                actor=request.user,
+                triggers=form.triggers(),
+                low_score_threshold=form.cleaned_data['low_score_threshold'],
+                low_score_action=form.cleaned_data['low_score_action'],
+            )
+        except GongdanError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(request, _('Callback setting saved.'))
+            return redirect('callbacks:setting')
+    labels = {'triggers': _('States that open a callback'), 'low_score_threshold': _('Low score at or below')}
+    labels['low_score_action'] = _('On a low score')
+    changes = [(c, [(labels.get(k, k), v[0], v[1]) for k, v in c.changes.items()]) for c in queries.setting_changes()]
+    context = {'form': form, 'changes': changes}
+    return render(request, 'callbacks/setting.html', context, status=400 if form.errors else 200)

@@ -101,9 +101,13 @@ def do_send_check_forms(ticket: Ticket, team_keys: list[str], *, actor: User | N
 
 
 @transaction.atomic
-def do_chase_check_forms(ticket: Ticket, *, actor: User | None) -> list[CheckForm]:
-    """CRC-04: chase every department that has not answered: its form's reminder count goes up. Called by the
-    effect ``crc_chase_check_forms`` of the ``chase`` transition (whose event resets the reminder clock)."""
+def do_chase_check_forms(ticket: Ticket, *, actor: User | None, comment: str = '') -> list[CheckForm]:
+    """CRC-04: chase every department that has not answered: its form's reminder count goes up and the
+    department's members and duty lead (and its team robots) get a ``crc.check_form_chased`` notification, sent
+    after commit. Called by the effect ``crc_chase_check_forms`` of the ``chase`` transition (whose event resets
+    the reminder clock); ``comment`` is the chase's comment, quoted in the notification."""
+    from gongdan.notifications.actions import do_notify
+
     locked = lock_ticket(ticket)
     now = locked.updated_at or timezone.now()
     forms = list(queries.outstanding_check_forms(locked))
@@ -120,6 +124,20 @@ def do_chase_check_forms(ticket: Ticket, *, actor: User | None) -> list[CheckFor
             note=_('Chased: {teams}.').format(teams='、'.join(f.team.name for f in forms)),
             is_internal=True,
             at=now,
+        )
+    for form in forms:
+        do_notify(
+            event_type='crc.check_form_chased',
+            recipients=list(queries.department_people(form.team)),
+            ticket=locked,
+            context={
+                'team': form.team.name,
+                'reminders': form.reminders,
+                'chased_by': str(actor) if actor else '',
+                'comment': comment,
+            },
+            actor=actor,
+            teams=[form.team],
         )
     return forms
 

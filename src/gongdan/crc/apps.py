@@ -17,4 +17,4 @@ class CrcConfig(AppConfig):
 
     def ready(self):
         # Register the guards and effects the crc_* process files name.
-        from . import guards  # noqa: F401
+        from . import guards, notifications  # noqa: F401

@@ -40,7 +40,7 @@ def crc_chase_check_forms(ctx: TransitionContext) -> None:
     """CRC-04: the center chases every department that has not answered yet."""
     from .actions import do_chase_check_forms
 
-    do_chase_check_forms(ctx.ticket, actor=ctx.actor)
+    do_chase_check_forms(ctx.ticket, actor=ctx.actor, comment=ctx.comment)
 
 
 @guard('crc_check_forms_outstanding')

@@ -67,6 +67,13 @@ def may_answer_check_form(user: User, form: CheckForm) -> bool:
     return team.duty_lead_id == user.pk or team.members.filter(pk=user.pk).exists()
 
 
+def department_people(team) -> QuerySet:
+    """CRC-04: who answers a department's check forms and is chased for them: its active members and duty lead."""
+    from gongdan.accounts.models import User
+
+    return User.objects.filter(Q(teams=team) | Q(led_teams=team), is_active=True).distinct().order_by('pk')
+
+
 # --- provisioning (CRC-05) ---------------------------------------------------------------------------------------
 def delayed_step(ticket: Ticket) -> str | None:
     """The step a provisioning order was in when its latest extension was granted (where it resumes)."""

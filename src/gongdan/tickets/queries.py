@@ -8,6 +8,9 @@ Rules:
   their teams; ``own`` — tickets they requested, created, are assigned to or watch. Whatever the scope,
   staff also see tickets they must approve and tickets of customers they manage as account manager.
 - Inactive or anonymous users see nothing.
+- SVC-07: a process may be restricted (``visibility: {level: restricted, roles, relations}`` in its file): its
+  tickets are seen only by holders of those roles and by people in those relations to the ticket, whatever their
+  scope (an agent with scope ``all`` does not see a project documentation handover).
 """
 
 from __future__ import annotations
@@ -38,42 +41,82 @@ def ticket_scope(user: User) -> str:
         return TicketScope.ALL
     cached = getattr(user, '_ticket_scope', None)
     if cached is None:
-        scopes = set(user.roles.filter(is_staff_role=True).values_list('ticket_scope', flat=True))
+        rows = list(user.roles.filter(is_staff_role=True).values_list('key', 'ticket_scope'))
+        user._staff_role_keys = frozenset(key for key, _scope in rows)
+        scopes = {scope for _key, scope in rows}
         cached = max((s for s in scopes if s in _SCOPE_ORDER), key=_SCOPE_ORDER.index, default=TicketScope.OWN)
         user._ticket_scope = cached
     return cached
 
 
-def _personal(user: User) -> Q:
+def _staff_role_keys(user: User) -> frozenset[str]:
+    """The keys of the user's staff roles (read together with the scope; customers have none)."""
+    if user.customer_id is not None:
+        return frozenset()
+    cached = getattr(user, '_staff_role_keys', None)
+    if cached is None:
+        cached = frozenset(user.roles.filter(is_staff_role=True).values_list('key', flat=True))
+        user._staff_role_keys = cached
+    return cached
+
+
+def _relations(user: User) -> dict[str, Q]:
+    """The user's relations to a ticket, as conditions (subqueries, so a ticket is never listed twice)."""
     from gongdan.approvals.models import ApprovalTask
 
     watched = Ticket.watchers.through.objects.filter(user_id=user.pk).values('ticket_id')
     approving = ApprovalTask.objects.filter(approver_id=user.pk).values('request__ticket_id')
+    return {
+        'requester': Q(requester_id=user.pk),
+        'assignee': Q(assignee_id=user.pk),
+        'watcher': Q(pk__in=watched),
+        'approver': Q(pk__in=approving),
+    }
+
+
+def _personal(user: User, relations: dict[str, Q]) -> Q:
     return (
-        Q(assignee_id=user.pk)
-        | Q(requester_id=user.pk)
+        relations['assignee']
+        | relations['requester']
         | Q(created_by_id=user.pk)
-        | Q(pk__in=watched)
-        | Q(pk__in=approving)
+        | relations['watcher']
+        | relations['approver']
         | Q(customer__account_manager_id=user.pk)
     )
 
 
+def _confidential(user: User, relations: dict[str, Q]) -> Q:
+    """SVC-07: which tickets of restricted processes the user sees — all of a process whose ``visibility.roles``
+    they hold, and those they are in one of its ``visibility.relations`` to — whatever their ticket scope."""
+    readers = Q(pk__in=[])
+    for key in sorted(_staff_role_keys(user)):
+        readers |= Q(process__visibility_roles__contains=f',{key},')
+    for name, condition in relations.items():
+        readers |= Q(process__visibility_relations__contains=f',{name},') & condition
+    return Q(process__restricted=True) & readers
+
+
+def _scoped(user: User, scope: str, relations: dict[str, Q]) -> Q:
+    """The tickets the user's ticket scope shows (before the SVC-07 restriction)."""
+    if scope == TicketScope.CUSTOMER:
+        return Q(customer_id=user.customer_id)
+    if scope == TicketScope.ALL:
+        return Q()
+    personal = _personal(user, relations)
+    if scope == TicketScope.TEAM:
+        return Q(team_id__in=user.teams.values('pk')) | Q(team_id__in=user.led_teams.values('pk')) | personal
+    return personal
+
+
 def visible_tickets(user: User) -> QuerySet[Ticket]:
-    """The tickets ``user`` may see."""
+    """The tickets ``user`` may see: by scope outside restricted processes, by the process's declared roles and
+    relations inside them (SVC-07). One query, no duplicates (every relation is a subquery)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return Ticket.objects.none()
     scope = ticket_scope(user)
-    if scope == TicketScope.CUSTOMER:
-        return Ticket.objects.filter(customer_id=user.customer_id)
-    if scope == TicketScope.ALL:
-        return Ticket.objects.all()
-    personal = _personal(user)
-    if scope == TicketScope.TEAM:
-        teams = user.teams.values('pk')
-        led = user.led_teams.values('pk')
-        return Ticket.objects.filter(Q(team_id__in=teams) | Q(team_id__in=led) | personal)
-    return Ticket.objects.filter(personal)
+    relations = _relations(user)
+    outside = _scoped(user, scope, relations) & Q(process__restricted=False)
+    return Ticket.objects.filter(outside | _confidential(user, relations))
 
 
 def access_ticket_by_id(user: User, ticket_id: int, *, for_update: bool = False) -> Ticket:

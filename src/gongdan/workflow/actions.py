@@ -230,6 +230,11 @@ def do_transition_with_uploads(
 
 
 @transaction.atomic
+def _delimited(keys) -> str:
+    """``',a,b,'`` (see Process.visibility_roles): a key matches with ``__contains=',a,'``."""
+    return ',{},'.format(','.join(keys)) if keys else ''
+
+
 def do_sync_processes(directory=None) -> list[str]:
     """Load every process file into versioned rows; a changed file becomes a new version, old tickets keep theirs.
 
@@ -250,6 +255,7 @@ def do_sync_processes(directory=None) -> list[str]:
             set(spec.create.roles)
             | {r for t in spec.transitions for r in t.roles}
             | {a.role for ap in spec.approvals.values() for a in ap.approvers if a.role}
+            | set(spec.visibility.roles)
         )
         for role in sorted(named - known_roles):
             role_errors.append(ProcessFileError(str(item.path.name), 'roles', f'unknown role {role!r}'))
@@ -275,7 +281,28 @@ def do_sync_processes(directory=None) -> list[str]:
             report.append(f'{spec.key}: loaded version {version.number}')
         else:
             report.append(f'{spec.key}: unchanged (version {version.number})')
-        if process.current_version_id != version.pk or process.title != spec.title or process.prefix != spec.prefix:
+        visibility = spec.visibility
+        restricted = visibility.level == 'restricted'
+        roles, relations = _delimited(visibility.roles), _delimited(visibility.relations)
+        changed = (
+            process.current_version_id != version.pk
+            or process.title != spec.title
+            or process.prefix != spec.prefix
+            or (process.restricted, process.visibility_roles, process.visibility_relations)
+            != (restricted, roles, relations)
+        )
+        if changed:
             process.current_version, process.title, process.prefix = version, spec.title, spec.prefix
-            process.save(update_fields=['current_version', 'title', 'prefix'])
+            # SVC-07: the visibility columns mirror the current version so visible_tickets() filters in SQL.
+            process.restricted, process.visibility_roles, process.visibility_relations = restricted, roles, relations
+            process.save(
+                update_fields=[
+                    'current_version',
+                    'title',
+                    'prefix',
+                    'restricted',
+                    'visibility_roles',
+                    'visibility_relations',
+                ]
+            )
     return report

@@ -24,6 +24,15 @@ class Process(models.Model):
     is_active = models.BooleanField(
         _('active'), default=True, help_text=_('Inactive processes keep their tickets but accept no new ones.')
     )
+    # SVC-07: a restricted process's tickets are seen only by the roles and relations its file names
+    # (``visibility:``), whatever the viewer's ticket scope. Copied from the current version by do_sync_processes so
+    # that tickets.queries.visible_tickets() stays one SQL query; keys are stored as ``',a,b,'`` and matched with
+    # ``__contains=',a,'`` (works the same on SQLite and PostgreSQL).
+    restricted = models.BooleanField(_('restricted visibility'), default=False)
+    visibility_roles = models.CharField(_('roles that see every ticket'), max_length=500, blank=True, default='')
+    visibility_relations = models.CharField(
+        _('relations that see their tickets'), max_length=200, blank=True, default=''
+    )
 
     class Meta:
         ordering = ['key']

@@ -257,6 +257,36 @@ class CreateDef(Cited):
     effects: list[Slug] = Field(default_factory=list)
 
 
+# --- Visibility ------------------------------------------------------------------------------------
+# Who may see a restricted process's tickets besides the roles it names: people in these relations to the ticket.
+VisibilityRelation = Literal['requester', 'assignee', 'watcher', 'approver']
+VISIBILITY_RELATIONS: tuple[str, ...] = ('requester', 'assignee', 'watcher', 'approver')
+
+
+class VisibilityDef(Cited):
+    """Who sees the process's tickets (SVC-07: confidential processes).
+
+    ``normal``: the roles' ticket scope decides, as for every ticket. ``restricted``: only holders of ``roles`` (all
+    tickets of the process) and people in ``relations`` to a ticket see it, whatever their ticket scope — an agent or
+    a general manager whose scope is "all" does not.
+    """
+
+    level: Literal['normal', 'restricted'] = 'normal'
+    roles: list[Slug] = Field(default_factory=list)
+    relations: list[VisibilityRelation] = Field(default_factory=list)
+
+    @model_validator(mode='after')
+    def _readers(self) -> VisibilityDef:
+        if self.level == 'normal' and (self.roles or self.relations):
+            raise ValueError('roles and relations apply only to "level: restricted"')
+        if self.level == 'restricted':
+            if not (self.roles or self.relations):
+                raise ValueError('a restricted process must name the roles or relations that may see its tickets')
+            if not self.rules:
+                raise ValueError('a restricted visibility must cite the seed-rule ID that demands it')
+        return self
+
+
 # --- Approvals -------------------------------------------------------------------------------------
 class ApproverDef(Model):
     role: Slug | None = None
@@ -295,6 +325,7 @@ EVENT_NAMES = (
     'customer_reply',
     'attachment_added',
 )
+
 
 class Duration(Model):
     """A target duration: wall-clock units, or working units on the clock's calendar."""
@@ -394,6 +425,7 @@ class ProcessDef(Cited):
     categories: list[CategoryDef] = Field(default_factory=list)
     fields: list[FieldDef] = Field(default_factory=list)
     create: CreateDef
+    visibility: VisibilityDef = Field(default_factory=VisibilityDef)
     states: dict[Slug, StateDef]
     transitions: list[TransitionDef]
     approvals: dict[Slug, ApprovalDef] = Field(default_factory=dict)

@@ -4,6 +4,8 @@ center answers the customer department and files the check in the ledger; with t
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from gongdan.crc.models import CheckForm
 from gongdan.sla.models import Clock, ClockStatus
 from gongdan.tickets.models import Ticket
@@ -110,3 +112,40 @@ def test_crc04_check_forms_hidden_from_customers(center):
     form = CheckForm.objects.get(ticket_id=tid)
     answer = customer.post(f'/api/v1/crc/check-forms/{form.pk}/answer/', {'feasibility': 'yes', 'answer': 'x'})
     assert answer.status_code == 404
+
+
+def test_crc04_chasing_notifies_the_department(center):
+    """CRC-04: when the center chases a department's check form, that department's members and duty lead are
+    notified (in-app, e-mail per their choice, the department's robot); departments that answered are not."""
+    from gongdan.notifications.models import Delivery, Notification, TeamRobot
+
+    TeamRobot.objects.create(
+        team=center.depts['crc_fixed'],
+        name='固网群',
+        platform='wecom',
+        url='https://qyapi.weixin.qq.com/x',
+        created_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+    sales, agent = api(center.sales), api(center.agent)
+    tid = create(sales, 'crc_resource_check', title='资源核查', **REQUEST)['id']
+    act(agent, tid, 'send_forms', {'check_departments': ['crc_mobile', 'crc_fixed']})
+    mobile = CheckForm.objects.get(ticket_id=tid, team__key='crc_mobile')
+    answered = api(center.mobile_eng).post(
+        f'/api/v1/crc/check-forms/{mobile.pk}/answer/', {'feasibility': 'yes', 'answer': '可以'}, format='json'
+    )
+    assert answered.status_code == 200
+    assert not Notification.objects.filter(event_type='crc.check_form_chased').exists()
+
+    act(agent, tid, 'chase', comment='请固网专业今日内回复')
+    chased = Notification.objects.filter(event_type='crc.check_form_chased', ticket_id=tid)
+    assert {n.recipient.username for n in chased} == {'fixed_lead'}
+    [note] = chased
+    assert '固网专业' in note.title and '1' in note.title and '请固网专业今日内回复' in note.body
+    assert Delivery.objects.filter(channel='wecom', robot__team=center.depts['crc_fixed']).count() == 1
+
+    # A second chase is the second reminder.
+    act(agent, tid, 'chase')
+    assert CheckForm.objects.get(ticket_id=tid, team__key='crc_fixed').reminders == 2
+    again = Notification.objects.filter(event_type='crc.check_form_chased', ticket_id=tid).order_by('-pk')
+    assert again.count() == 2 and '2' in again.first().title

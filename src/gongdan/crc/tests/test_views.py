@@ -94,3 +94,19 @@ def test_crc_ledgers_hidden_from_customers(center):
     assert customer.get('/crc/resource-checks/').status_code == 404
     assert customer.get('/crc/circuits/?format=xlsx').status_code == 404
     assert Client().get('/crc/resource-checks/').status_code == 302
+
+
+def test_crc04_crc05_ledgers_in_the_service_menu_for_staff_only(client, org, processes):
+    """CRC-04/CRC-05: the Service menu's 响应中心 group links the resource-check and circuit ledgers for staff; a
+    customer contact gets neither link (and the pages answer 404 to them)."""
+    from django.urls import reverse
+
+    checks, circuits = reverse('crc:resource_check_ledger'), reverse('crc:circuit_ledger')
+    client.force_login(org.engineer)
+    page = client.get('/').content.decode()
+    assert 'data-testid="nav-crc"' in page and '响应中心' in page
+    assert f'href="{checks}"' in page and f'href="{circuits}"' in page
+    client.force_login(org.customer_user_a)
+    page = client.get('/').content.decode()
+    assert f'href="{checks}"' not in page and f'href="{circuits}"' not in page
+    assert client.get(checks).status_code == 404

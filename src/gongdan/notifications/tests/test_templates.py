@@ -94,6 +94,7 @@ SAMPLES = {
         'applications': 5,
         'link': '/credentials/review/?month=2026-11',
     },
+    'crc.check_form_chased': {'team': '固网专业', 'reminders': 2, 'chased_by': '客服甲', 'comment': '请今日回复'},
 }
 # not about one ticket: no ticket number in the subject
 TICKETLESS = {'complaint.daily_summary', 'reports.scheduled', 'inspection.daily_report', 'credentials.month_end_review'}
@@ -121,6 +122,7 @@ ZH = {
     'idc.resources_freed': '退租释放资源',
     'credentials.password_rotated': '密码已更换',
     'credentials.month_end_review': '月末审查',
+    'crc.check_form_chased': '第 2 次催办',
 }
 
 

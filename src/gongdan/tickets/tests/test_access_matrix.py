@@ -115,6 +115,7 @@ ROUTE_ACCESS: dict[str, str] = {
     'callbacks:callback': 'login-required',
     'callbacks:callback_fail': 'login-required',
     'callbacks:campaign_list': 'login-required',
+    'callbacks:setting': 'login-required',  # SVC-09: directors, general managers, administrators; customers 404
     'callbacks:campaign': 'login-required',
     'callbacks:ticket_plan': 'ticket-scoped',
     # --- service notices (notices/urls.py): a customer sees only the notices addressed to them (SD-01)
