@@ -4,7 +4,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ('tickets', '0004_ticketevent_kind_emergency'),
     ]
@@ -13,6 +12,26 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='ticketevent',
             name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('transitioned', 'State changed'), ('assigned', 'Assigned'), ('fields_changed', 'Fields changed'), ('commented', 'Comment'), ('attachment_added', 'Attachment added'), ('watcher_added', 'Watcher added'), ('watcher_removed', 'Watcher removed'), ('approval_requested', 'Approval requested'), ('approval_decided', 'Approval decided'), ('sla_warning', 'SLA warning'), ('sla_breached', 'SLA deadline passed'), ('sla_escalated', 'Escalated'), ('emergency', 'Emergency'), ('secret_viewed', 'Filed password shown')], max_length=30, verbose_name='kind'),
+            field=models.CharField(
+                choices=[
+                    ('created', 'Created'),
+                    ('transitioned', 'State changed'),
+                    ('assigned', 'Assigned'),
+                    ('fields_changed', 'Fields changed'),
+                    ('commented', 'Comment'),
+                    ('attachment_added', 'Attachment added'),
+                    ('watcher_added', 'Watcher added'),
+                    ('watcher_removed', 'Watcher removed'),
+                    ('approval_requested', 'Approval requested'),
+                    ('approval_decided', 'Approval decided'),
+                    ('sla_warning', 'SLA warning'),
+                    ('sla_breached', 'SLA deadline passed'),
+                    ('sla_escalated', 'Escalated'),
+                    ('emergency', 'Emergency'),
+                    ('secret_viewed', 'Filed password shown'),
+                ],
+                max_length=30,
+                verbose_name='kind',
+            ),
         ),
     ]
