@@ -252,7 +252,7 @@ def pages(args) -> None:
     for name, url, params in pages:
         client = admin if '(admin)' in name else director_client
         client.get(url, params)  # warm: templates, the font, imports
-        median, high, response = timed(lambda u=url, p=params: client.get(u, p), args.repeat)
+        median, high, response = timed(lambda u=url, p=params, c=client: c.get(u, p), args.repeat)
         worst = max(worst, high)
         print(f'{name:<36} {median:7.3f}s {high:7.3f}s  {response.status_code:>6}  {len(response.content):>7,}')
     print(f'load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}')
