@@ -310,7 +310,7 @@ def _label(labels, kind: str, key: str) -> str:
     return localized(value, 'title' if kind == 'states' else 'label') or key or '—'
 
 
-def _summary_section(day: dt.date, data: dict, labels) -> Section:
+def _summary_section(day: dt.date, data: dict, labels, now: dt.datetime) -> Section:
     from gongdan.complaints.queries import present_summary
 
     shown = present_summary(data, labels)
@@ -328,7 +328,7 @@ def _summary_section(day: dt.date, data: dict, labels) -> Section:
         )
     ]
     if not shown['complete']:
-        text.append(_('The reporting day is still running: figures as of {time}.').format(time=_local(timezone.now())))
+        text.append(_('The reporting day is still running: figures as of {time}.').format(time=_local(now)))
 
     def number_title(row):
         return [row['number'], row['title']]
@@ -408,7 +408,7 @@ def build_complaints_daily(flt: ReportFilter, *, user=None, now: dt.datetime | N
     labels = ComplaintLabels.of(complaint_spec())
     scope = scoped_tickets(flt, user)
     days = [flt.end - dt.timedelta(days=i) for i in range((flt.end - flt.start).days + 1)][:MAX_SUMMARY_DAYS]
-    sections = [_summary_section(day, summarise_day(day, now=now, tickets=scope), labels) for day in sorted(days)]
+    sections = [_summary_section(day, summarise_day(day, now=now, tickets=scope), labels, now) for day in sorted(days)]
     if len(days) < (flt.end - flt.start).days + 1:
         sections[0].text.insert(
             0, _('Only the last {n} reporting days of the period are shown.').format(n=MAX_SUMMARY_DAYS)
