@@ -18,7 +18,6 @@ from collections import Counter
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from gongdan.utilities.templatetags.gongdan import localized
 
@@ -28,12 +27,6 @@ from .queries import ReportFilter
 
 MAX_SUMMARY_DAYS = 31  # complaints_daily: one section per reporting day, the last 31 of a longer filter
 TREND_BY_DAY_UP_TO = 62  # complaints: the trend by day up to this many days, else by ISO week
-# the tabs of the reports pages (reports/_filters.html)
-REPORT_TABS = (
-    ('satisfaction', gettext_lazy('Satisfaction report')),
-    ('complaints_daily', gettext_lazy('Daily complaint summary')),
-    ('complaints', gettext_lazy('Complaint report')),
-)
 
 
 def _local(instant: dt.datetime | None) -> str:
