@@ -365,14 +365,14 @@ def test_bulk_assign_refused_for_engineer(client, org, processes):
 
 def test_new_ticket_entry_only_for_users_who_may_file(client, org, processes):
     """The navbar offers "New ticket" to the agent and a customer contact (sd_event lets them report), not to a
-    member of finance whom no process lets file (an engineer may file a project file access request, SVC-07)."""
+    member of staff whom no process lets file (staff with a role may at least request system access, SVC-02)."""
     client.force_login(org.agent)
     assert '/tickets/new/' in client.get('/').content.decode()
     client.force_login(org.customer_user_a)
     assert '/tickets/new/' in client.get('/').content.decode()
     from gongdan.utilities.testing import make_user
 
-    client.force_login(make_user('finance_clerk', 'finance', org_unit=org.center))
+    client.force_login(make_user('visitor', org_unit=org.center))  # staff without any role
     assert '/tickets/new/' not in client.get('/').content.decode()
 
 
