@@ -229,12 +229,12 @@ def do_transition_with_uploads(
         raise
 
 
-@transaction.atomic
 def _delimited(keys) -> str:
     """``',a,b,'`` (see Process.visibility_roles): a key matches with ``__contains=',a,'``."""
     return ',{},'.format(','.join(keys)) if keys else ''
 
 
+@transaction.atomic
 def do_sync_processes(directory=None) -> list[str]:
     """Load every process file into versioned rows; a changed file becomes a new version, old tickets keep theirs.
 
