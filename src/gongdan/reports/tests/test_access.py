@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gongdan.reports.actions import do_rebuild_rollup
 from gongdan.tickets.forms_queue import QueueFilterSet
@@ -80,9 +81,14 @@ def test_navbar_shows_reports_to_supervisors_only(client, people):
 def test_every_chart_point_drills_down_to_the_tickets_it_counts(client, people):
     """Each data point of the wall links to the queue; the queue with those parameters lists exactly as many
     tickets as the point counts (open by team/status, by state, intake by channel, trend, ageing)."""
-    t0 = now() - 30 * M
-    tickets = [sd_ticket(people, t0 + i * M) for i in range(4)]
-    resolve_sd(people, tickets[0], t0 + 10 * M)
+    # Today's intake counts local days: shortly after midnight in Shanghai, thirty minutes ago was yesterday, so the
+    # tickets are spread over what there is of today (at most the last thirty minutes; resolve_sd takes a minute).
+    end = now()
+    midnight = timezone.localtime(end).replace(hour=0, minute=0, second=0, microsecond=0)
+    t0 = max(end - 30 * M, midnight)
+    step = max(end - t0 - M, 0 * M) / 12
+    tickets = [sd_ticket(people, t0 + i * step) for i in range(4)]
+    resolve_sd(people, tickets[0], t0 + 10 * step)
     do_rebuild_rollup()
     user = people.supervisor
     client.force_login(user)
